@@ -1,0 +1,1 @@
+//! shellcarve-gcode (under construction in this session).

@@ -1,0 +1,1 @@
+//! shellcarve-render (under construction in this session).

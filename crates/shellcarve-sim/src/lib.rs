@@ -1,0 +1,1 @@
+//! shellcarve-sim (under construction in this session).

@@ -1,0 +1,1 @@
+//! shellcarve: engrave text onto egg shells with five-axis CNC machines.

@@ -1,0 +1,2 @@
+//! The `shellcarve` command-line program.
+fn main() {}
