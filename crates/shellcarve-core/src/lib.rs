@@ -1,16 +1,53 @@
 //! Fonts, text layout, shell surfaces, tools, strategies and toolpaths.
 //!
 //! Units are millimetres and radians. Surfaces live in the workpiece frame W: origin at
-//! the egg's centre, +Z along its axis toward the pointed end.
+//! the egg's centre, +Z along its axis toward the pointed end. Text is laid out in the
+//! unwrapped text plane (x along the baseline, y up, mm) and mapped onto the surface by
+//! arc length.
+//!
+//! ```
+//! use shellcarve_core::*;
+//!
+//! let font = Font::embedded();
+//! let egg = Spheroid::new(57.0, 43.0)?;
+//! let mut layout = layout_line(&font, "EGG", 3.0, &LayoutOptions::default())?;
+//! layout.translate(-layout.width / 2.0, 0.0);
+//! let tool = Tool::parse("ball:0.2")?;
+//! let plan = plan_strokes(&layout, &tool, DEFAULT_DEPTH, &StrategyOptions::default())?;
+//! let path = engrave_strokes(&egg, &plan.strokes, &EngraveOptions::default())?;
+//! for m in path.moves.iter().filter(|m| m.kind == MoveKind::Cut) {
+//!     let depth = -egg.closest(&m.pose.tip).signed_distance;
+//!     assert!((depth - DEFAULT_DEPTH).abs() < 1e-9);
+//! }
+//! # Ok::<(), CoreError>(())
+//! ```
 
+mod engrave;
 mod error;
+mod font;
+mod layout;
 mod math;
+mod strategy;
 mod surface;
 mod tool;
 mod toolpath;
 
+pub use engrave::{
+    check_fit, engrave_strokes, offset_pose, ArcLengthMap, EngraveOptions, DEFAULT_APPROACH,
+    DEFAULT_APPROACH_FEED, DEFAULT_CHORD_TOL,
+    DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+};
 pub use error::{check_range, CoreError, Result};
+pub use font::{Font, EMBEDDED_FONT_NAME};
+pub use layout::{
+    auto_cap_height, layout_line, measure_line, Glyph, Layout2d, LayoutOptions, TextHeight,
+    AUTO_HEIGHT_MAX, AUTO_LENGTH_FRACTION, DEFAULT_FLATTEN_TOL,
+};
 pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
+pub use strategy::{
+    plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN,
+    DEFAULT_STEPOVER_FRACTION,
+};
 pub use surface::{Closest, EggSpec, MeridianPoint, Spheroid, Surface, SurfaceCoord};
 pub use tool::{Tool, DEFAULT_V_SHANK_DIAMETER};
 pub use toolpath::{Move, MoveKind, Pose, Toolpath};

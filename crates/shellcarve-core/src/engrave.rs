@@ -1,0 +1,392 @@
+//! From strokes in the text plane to a toolpath on the shell.
+//!
+//! The arc-length map of DESIGN.md puts the text plane onto the surface:
+//! θ = θc + x / R0 and s = y, with x measured from the middle of the line, so the line
+//! is centred at longitude θc with its baseline on the baseline parallel. The tool tip
+//! sits `depth` below the surface along the outward normal and the tool axis is that
+//! normal. Cut segments are subdivided until the straight tip chord stays within
+//! `chord_tol` of the mapped curve, so the depth stays inside its window.
+
+use crate::error::{check_range, CoreError, Result};
+use crate::math::{Point2, Point3};
+use crate::strategy::Stroke;
+use crate::surface::{Surface, SurfaceCoord};
+use crate::toolpath::{Move, MoveKind, Pose, Toolpath};
+
+/// Default engraving depth along the normal (mm).
+pub const DEFAULT_DEPTH: f64 = 0.35;
+/// Default half-width of the depth window (mm): the cut must stay within depth ± this.
+pub const DEFAULT_DEPTH_TOL: f64 = 0.05;
+/// Default clearance above the surface for rapids (mm).
+pub const DEFAULT_CLEARANCE: f64 = 2.0;
+/// Default largest distance between a straight tip chord and the mapped path (mm).
+pub const DEFAULT_CHORD_TOL: f64 = 0.002;
+/// Default cutting feed (mm/min): 18,000 rpm × 2 flutes × 0.005 mm chip load.
+pub const DEFAULT_FEED: f64 = 180.0;
+/// Default height above the surface where the plunge at the plunge feed begins (mm).
+pub const DEFAULT_APPROACH: f64 = 0.2;
+/// Default feed from the clearance height down to the approach height (mm/min).
+pub const DEFAULT_APPROACH_FEED: f64 = 1000.0;
+
+/// Options for [`engrave_strokes`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EngraveOptions {
+    /// Depth of the tool tip below the surface along the normal (mm). Default
+    /// [`DEFAULT_DEPTH`].
+    pub depth: f64,
+    /// Height above the surface, along the normal, of every rapid (mm). Default
+    /// [`DEFAULT_CLEARANCE`].
+    pub clearance: f64,
+    /// Chord tolerance of cut segments (mm). Default [`DEFAULT_CHORD_TOL`].
+    pub chord_tol: f64,
+    /// Cutting feed (mm/min). Default [`DEFAULT_FEED`].
+    pub feed: f64,
+    /// Plunge feed as a fraction of the cutting feed. Default 0.5.
+    pub plunge_fraction: f64,
+    /// Height above the surface (mm) to which the tool feeds quickly before plunging
+    /// and to which it retracts at the feed before the rapid up. Default
+    /// [`DEFAULT_APPROACH`].
+    pub approach: f64,
+    /// Feed from the clearance height to the approach height (mm/min); never a rapid
+    /// toward the shell. Default [`DEFAULT_APPROACH_FEED`].
+    pub approach_feed: f64,
+    /// Longitude of the middle of the line (radians). Default 0.
+    pub theta_center: f64,
+}
+
+impl Default for EngraveOptions {
+    fn default() -> Self {
+        Self {
+            depth: DEFAULT_DEPTH,
+            clearance: DEFAULT_CLEARANCE,
+            chord_tol: DEFAULT_CHORD_TOL,
+            feed: DEFAULT_FEED,
+            plunge_fraction: 0.5,
+            approach: DEFAULT_APPROACH,
+            approach_feed: DEFAULT_APPROACH_FEED,
+            theta_center: 0.0,
+        }
+    }
+}
+
+impl EngraveOptions {
+    /// Sets the depth (mm).
+    pub fn with_depth(mut self, depth: f64) -> Self {
+        self.depth = depth;
+        self
+    }
+
+    /// Sets the feed (mm/min).
+    pub fn with_feed(mut self, feed: f64) -> Self {
+        self.feed = feed;
+        self
+    }
+
+    /// Sets the clearance (mm).
+    pub fn with_clearance(mut self, clearance: f64) -> Self {
+        self.clearance = clearance;
+        self
+    }
+
+    /// Sets the chord tolerance (mm).
+    pub fn with_chord_tol(mut self, tol: f64) -> Self {
+        self.chord_tol = tol;
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        check_range("--depth (mm)", self.depth, 0.001, 5.0)?;
+        check_range("--clearance (mm)", self.clearance, 0.1, 50.0)?;
+        check_range("chord tolerance (mm)", self.chord_tol, 1e-5, 0.1)?;
+        check_range("--feed (mm/min)", self.feed, 1.0, 20000.0)?;
+        check_range("plunge feed fraction", self.plunge_fraction, 0.01, 1.0)?;
+        check_range("--lon (radians)", self.theta_center, -10.0, 10.0)?;
+        check_range("approach height (mm)", self.approach, 0.0, self.clearance)?;
+        check_range("approach feed (mm/min)", self.approach_feed, 1.0, 100_000.0)?;
+        Ok(())
+    }
+}
+
+/// The arc-length map from the text plane to surface coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArcLengthMap {
+    /// Radius of the baseline parallel (mm).
+    pub r0: f64,
+    /// Longitude of x = 0 (radians).
+    pub theta_center: f64,
+}
+
+impl ArcLengthMap {
+    /// The surface coordinate of a text-plane point.
+    pub fn map(&self, p: &Point2) -> SurfaceCoord {
+        SurfaceCoord::new(self.theta_center + p.x / self.r0, p.y)
+    }
+
+    /// Largest scale distortion along the parallels over the band `y_min..y_max`:
+    /// `max |r(s)/R0 − 1|` (the map keeps lengths along the baseline and meridians).
+    pub fn distortion(&self, surface: &dyn Surface, y_min: f64, y_max: f64) -> f64 {
+        (0..=32)
+            .map(|k| {
+                let s = y_min + (y_max - y_min) * k as f64 / 32.0;
+                (surface.parallel_radius(s) / self.r0 - 1.0).abs()
+            })
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Checks that a line of `width` mm spanning `y_min..y_max` fits on the surface.
+pub fn check_fit(surface: &dyn Surface, width: f64, y_min: f64, y_max: f64, margin: f64) -> Result<()> {
+    let circumference = std::f64::consts::TAU * surface.baseline_radius();
+    if width > circumference {
+        return Err(CoreError::TextTooLong {
+            text_mm: width,
+            available_mm: circumference,
+        });
+    }
+    let (lo, hi) = surface.s_range();
+    if y_max + margin > hi {
+        return Err(CoreError::TextTooTall {
+            needed_mm: y_max + margin,
+            available_mm: hi,
+        });
+    }
+    if y_min - margin < lo {
+        return Err(CoreError::TextTooTall {
+            needed_mm: -(y_min - margin),
+            available_mm: -lo,
+        });
+    }
+    Ok(())
+}
+
+/// Builds the toolpath for strokes already centred on x = 0 (text-plane mm).
+///
+/// Each stroke: rapid to the clearance point above its start, feed down the normal to
+/// the approach height, plunge at the plunge feed, cut, retract at the feed to the
+/// approach height, rapid up to the clearance height. Nothing moves toward the shell at
+/// rapid rate. Rapids between strokes are split into hops along the
+/// surface (at the clearance height) so no straight rapid dips below half the
+/// clearance.
+pub fn engrave_strokes(
+    surface: &dyn Surface,
+    strokes: &[Stroke],
+    options: &EngraveOptions,
+) -> Result<Toolpath> {
+    options.validate()?;
+    let map = ArcLengthMap {
+        r0: surface.baseline_radius(),
+        theta_center: options.theta_center,
+    };
+    let mut path = Toolpath::new();
+    let mut last_clear: Option<SurfaceCoord> = None;
+    for stroke in strokes {
+        let mut pts: Vec<Point2> = stroke.points.clone();
+        if stroke.closed {
+            if let Some(first) = pts.first().copied() {
+                pts.push(first);
+            }
+        }
+        let Some(first) = pts.first() else { continue };
+        if pts.iter().any(|p| !(p.x.is_finite() && p.y.is_finite())) {
+            return Err(CoreError::InvalidParameter {
+                name: format!("stroke {}", stroke.label),
+                value: f64::NAN,
+                expected: "finite coordinates".into(),
+            });
+        }
+        let start = map.map(first);
+        // Rapid hops from the last retract point to above the stroke's start.
+        match last_clear {
+            Some(from) => rapid_hops(surface, from, start, options.clearance, &mut path),
+            None => path.moves.push(Move::new(
+                MoveKind::Rapid,
+                offset_pose(surface, start, options.clearance),
+                0.0,
+            )),
+        }
+        let mut approach = Move::new(
+            MoveKind::Plunge,
+            offset_pose(surface, start, options.approach),
+            options.approach_feed,
+        );
+        approach.label = Some(stroke.label.clone());
+        path.moves.push(approach);
+        path.moves.push(Move::new(
+            MoveKind::Plunge,
+            offset_pose(surface, start, -options.depth),
+            options.feed * options.plunge_fraction,
+        ));
+        let mut prev = start;
+        for p in pts.iter().skip(1) {
+            let next = map.map(p);
+            subdivide_cut(surface, prev, next, options, 0, &mut path);
+            prev = next;
+        }
+        path.moves.push(Move::new(
+            MoveKind::Retract,
+            offset_pose(surface, prev, options.approach),
+            options.feed,
+        ));
+        path.moves.push(Move::new(
+            MoveKind::Rapid,
+            offset_pose(surface, prev, options.clearance),
+            0.0,
+        ));
+        last_clear = Some(prev);
+    }
+    Ok(path)
+}
+
+/// The pose whose tip is `offset` above (positive) or below (negative) the surface
+/// point at `c`, along the normal, with the tool axis on the normal.
+pub fn offset_pose(surface: &dyn Surface, c: SurfaceCoord, offset: f64) -> Pose {
+    let (p, n) = surface.point_normal(c);
+    Pose::new(p + n.into_inner() * offset, n)
+}
+
+fn lerp(a: SurfaceCoord, b: SurfaceCoord, t: f64) -> SurfaceCoord {
+    SurfaceCoord::new(a.theta + (b.theta - a.theta) * t, a.s + (b.s - a.s) * t)
+}
+
+fn subdivide_cut(
+    surface: &dyn Surface,
+    a: SurfaceCoord,
+    b: SurfaceCoord,
+    options: &EngraveOptions,
+    level: u32,
+    path: &mut Toolpath,
+) {
+    let pa = offset_pose(surface, a, -options.depth).tip;
+    let pb = offset_pose(surface, b, -options.depth).tip;
+    let mid = offset_pose(surface, lerp(a, b, 0.5), -options.depth).tip;
+    let chord_mid = Point3::from((pa.coords + pb.coords) / 2.0);
+    if level < 24 && (mid - chord_mid).norm() > options.chord_tol {
+        let m = lerp(a, b, 0.5);
+        subdivide_cut(surface, a, m, options, level + 1, path);
+        subdivide_cut(surface, m, b, options, level + 1, path);
+    } else {
+        path.moves.push(Move::new(
+            MoveKind::Cut,
+            offset_pose(surface, b, -options.depth),
+            options.feed,
+        ));
+    }
+}
+
+fn rapid_hops(
+    surface: &dyn Surface,
+    from: SurfaceCoord,
+    to: SurfaceCoord,
+    clearance: f64,
+    path: &mut Toolpath,
+) {
+    // Split the transit until every straight hop between clearance points keeps at
+    // least half the clearance above the surface.
+    let mut stack = vec![(from, to, 0u32)];
+    let mut out = Vec::new();
+    while let Some((a, b, level)) = stack.pop() {
+        let pa = offset_pose(surface, a, clearance).tip;
+        let pb = offset_pose(surface, b, clearance).tip;
+        let safe = (1..8).all(|k| {
+            let t = k as f64 / 8.0;
+            let q = Point3::from(pa.coords * (1.0 - t) + pb.coords * t);
+            surface.closest(&q).signed_distance >= 0.5 * clearance
+        });
+        if safe || level >= 16 {
+            out.push(b);
+        } else {
+            let m = lerp(a, b, 0.5);
+            // Depth-first, second half pushed first so hops come out in order.
+            stack.push((m, b, level + 1));
+            stack.push((a, m, level + 1));
+        }
+    }
+    for c in out {
+        path.moves
+            .push(Move::new(MoveKind::Rapid, offset_pose(surface, c, clearance), 0.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::Spheroid;
+
+    fn stroke(points: Vec<Point2>) -> Stroke {
+        Stroke {
+            points,
+            closed: false,
+            label: "test".into(),
+        }
+    }
+
+    #[test]
+    fn cut_points_sit_at_depth_and_chords_within_tolerance() {
+        let egg = Spheroid::new(57.0, 43.0).unwrap();
+        let o = EngraveOptions::default();
+        let s = stroke(vec![Point2::new(-10.0, -1.0), Point2::new(10.0, 2.0)]);
+        let path = engrave_strokes(&egg, &[s], &o).unwrap();
+        let mut prev: Option<Pose> = None;
+        for m in &path.moves {
+            let c = egg.closest(&m.pose.tip);
+            let n = egg.normal(c.coord);
+            match m.kind {
+                MoveKind::Cut => {
+                    assert!((c.signed_distance + o.depth).abs() < 1e-9);
+                    assert!(n.dot(&m.pose.axis) > (0.01f64).to_radians().cos());
+                }
+                MoveKind::Plunge => {
+                    let d = c.signed_distance;
+                    assert!((d + o.depth).abs() < 1e-9 || (d - o.approach).abs() < 1e-9);
+                }
+                MoveKind::Retract => assert!((c.signed_distance - o.approach).abs() < 1e-9),
+                MoveKind::Rapid => {
+                    assert!((c.signed_distance - o.clearance).abs() < 1e-9)
+                }
+            }
+            if let (Some(p), MoveKind::Cut) = (prev, m.kind) {
+                let mid = egg.closest(&Point3::from((p.tip.coords + m.pose.tip.coords) / 2.0));
+                assert!(mid.signed_distance < -o.depth + 1e-12);
+                assert!(mid.signed_distance > -o.depth - o.chord_tol - 1e-6);
+            }
+            prev = Some(m.pose);
+        }
+        assert!(path.count(MoveKind::Cut) > 20);
+    }
+
+    #[test]
+    fn long_rapids_hop_over_the_shell() {
+        let egg = Spheroid::new(57.0, 43.0).unwrap();
+        let o = EngraveOptions::default();
+        let a = stroke(vec![Point2::new(-50.0, 0.0), Point2::new(-49.0, 0.0)]);
+        let b = stroke(vec![Point2::new(50.0, 0.0), Point2::new(51.0, 0.0)]);
+        let path = engrave_strokes(&egg, &[a, b], &o).unwrap();
+        assert!(path.count(MoveKind::Rapid) > 3);
+        for (from, m) in path.segments().filter(|(_, m)| m.kind == MoveKind::Rapid) {
+            // The rapid up from the approach height starts there; hops start at the
+            // clearance height and must keep half of it.
+            let start = egg.closest(&from.tip).signed_distance;
+            let floor = if start > o.clearance - 1e-9 { 0.5 * o.clearance } else { o.approach };
+            for k in 0..=20 {
+                let t = k as f64 / 20.0;
+                let q = Point3::from(from.tip.coords * (1.0 - t) + m.pose.tip.coords * t);
+                assert!(egg.closest(&q).signed_distance >= floor - 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn too_long_text_is_an_error_with_both_lengths() {
+        let egg = Spheroid::new(57.0, 43.0).unwrap();
+        let err = check_fit(&egg, 200.0, 0.0, 2.0, 0.5).unwrap_err().to_string();
+        assert!(err.contains("200.0") && err.contains("135.1"), "{err}");
+    }
+
+    #[test]
+    fn nan_depth_is_rejected() {
+        let egg = Spheroid::new(57.0, 43.0).unwrap();
+        let o = EngraveOptions::default().with_depth(f64::NAN);
+        assert!(engrave_strokes(&egg, &[], &o).is_err());
+    }
+}

@@ -1,0 +1,584 @@
+//! Engraving strategies: which lines the tool centre follows in the text plane.
+//!
+//! - `outline` traces every glyph contour with the tool centre on the contour.
+//! - `fill` pockets the glyph interiors with scan lines along the baseline. The lines
+//!   are clipped so the tool (its radius where it meets the surface at the cut depth)
+//!   never crosses a glyph's edge, and consecutive lines are linked where the link
+//!   itself stays inside, so each stem is cut in one zig-zag.
+
+use crate::error::{CoreError, Result};
+use crate::layout::{Glyph, Layout2d};
+use crate::math::Point2;
+use crate::tool::Tool;
+
+/// Default stepover of `fill` as a fraction of the tool's cutting width at the surface.
+pub const DEFAULT_STEPOVER_FRACTION: f64 = 0.35;
+/// Below this fraction of a glyph's area reachable by the tool, `fill` warns.
+pub const COVERAGE_WARN: f64 = 0.85;
+/// Below this fraction of a glyph's area reachable by the tool, `fill` refuses.
+pub const COVERAGE_ERROR: f64 = 0.5;
+
+/// How the letters are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Strategy {
+    /// Trace the glyph contours with the tool centre.
+    Outline,
+    /// Pocket the glyph interiors with linked scan lines.
+    Fill,
+}
+
+impl Strategy {
+    /// Names accepted by [`Strategy::parse`].
+    pub const NAMES: &'static [&'static str] = &["outline", "fill"];
+
+    /// Parses a strategy name.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "outline" => Ok(Self::Outline),
+            "fill" => Ok(Self::Fill),
+            _ => Err(CoreError::BadSpec {
+                what: "strategy".into(),
+                given: text.into(),
+                expected: Self::NAMES.join(" or "),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Strategy::Outline => "outline",
+            Strategy::Fill => "fill",
+        })
+    }
+}
+
+/// Options for [`plan_strokes`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StrategyOptions {
+    /// The strategy. Default [`Strategy::Fill`].
+    pub strategy: Strategy,
+    /// Distance between fill scan lines (mm); `None` means
+    /// [`DEFAULT_STEPOVER_FRACTION`] of the tool's cutting width.
+    pub stepover: Option<f64>,
+}
+
+impl Default for StrategyOptions {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::Fill,
+            stepover: None,
+        }
+    }
+}
+
+impl StrategyOptions {
+    /// Sets the strategy.
+    pub fn with_strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Sets the fill stepover (mm).
+    pub fn with_stepover(mut self, stepover: f64) -> Self {
+        self.stepover = Some(stepover);
+        self
+    }
+}
+
+/// A path for the tool centre in the text plane, cut in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stroke {
+    /// Points in order (mm).
+    pub points: Vec<Point2>,
+    /// True when the path returns to its first point.
+    pub closed: bool,
+    /// What the stroke cuts, e.g. `glyph 3 'A' contour 1`.
+    pub label: String,
+}
+
+/// The strokes for a layout, with what the planner noticed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrokePlan {
+    /// Strokes in cutting order.
+    pub strokes: Vec<Stroke>,
+    /// Smallest fraction of any glyph's area the tool reaches (`fill` only; 1 for
+    /// `outline`).
+    pub min_coverage: f64,
+    /// Human-readable warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Plans the tool-centre strokes of a layout for a tool cutting `depth` deep.
+pub fn plan_strokes(
+    layout: &Layout2d,
+    tool: &Tool,
+    depth: f64,
+    options: &StrategyOptions,
+) -> Result<StrokePlan> {
+    let radius = tool.radius_at(depth);
+    match options.strategy {
+        Strategy::Outline => Ok(outline(layout, tool, radius)),
+        Strategy::Fill => {
+            let step = match options.stepover {
+                Some(s) => crate::error::check_range("--stepover (mm)", s, 1e-3, 10.0)?,
+                None => DEFAULT_STEPOVER_FRACTION * 2.0 * radius,
+            };
+            fill(layout, tool, radius, step)
+        }
+    }
+}
+
+fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
+    let mut strokes = Vec::new();
+    let mut merged = Vec::new();
+    for (gi, g) in layout.glyphs.iter().enumerate() {
+        for (ci, c) in g.contours.iter().enumerate() {
+            strokes.push(Stroke {
+                points: c.clone(),
+                closed: true,
+                label: format!("glyph {gi} {:?} contour {ci}", g.ch),
+            });
+        }
+        // If no scan line has room for the tool inside, the grooves on both sides of
+        // every stroke run into each other.
+        let edges = edges_of(g);
+        let (lo, hi) = y_extent(g);
+        let fits = (0..16).any(|k| {
+            let y = lo + (hi - lo) * (k as f64 + 0.5) / 16.0;
+            !inset_intervals(&edges, y, radius).is_empty()
+        });
+        if !fits {
+            merged.push(g.ch);
+        }
+    }
+    let mut warnings = Vec::new();
+    if !merged.is_empty() {
+        warnings.push(format!(
+            "the tool ({tool}) cuts {:.3} mm wide, wider than the strokes of {}: the outline grooves merge; use a narrower tool, a larger --height or --strategy fill",
+            2.0 * radius,
+            describe_chars(&merged)
+        ));
+    }
+    StrokePlan {
+        strokes,
+        min_coverage: 1.0,
+        warnings,
+    }
+}
+
+fn describe_chars(chars: &[char]) -> String {
+    let mut v: Vec<char> = chars.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+}
+
+type Edge = (Point2, Point2);
+
+fn edges_of(g: &Glyph) -> Vec<Edge> {
+    let mut edges = Vec::new();
+    for c in &g.contours {
+        for i in 0..c.len() {
+            edges.push((c[i], c[(i + 1) % c.len()]));
+        }
+    }
+    edges
+}
+
+fn y_extent(g: &Glyph) -> (f64, f64) {
+    g.contours
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.y), hi.max(p.y))
+        })
+}
+
+/// Intervals of x on the line `y` inside the glyph (non-zero winding rule).
+fn inside_intervals(edges: &[Edge], y: f64) -> Vec<(f64, f64)> {
+    let mut crossings: Vec<(f64, i32)> = Vec::new();
+    for (a, b) in edges {
+        let (up, lo, hi) = if a.y < b.y { (1, a, b) } else { (-1, b, a) };
+        if y >= lo.y && y < hi.y {
+            let t = (y - lo.y) / (hi.y - lo.y);
+            crossings.push((lo.x + t * (hi.x - lo.x), up));
+        }
+    }
+    crossings.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut out = Vec::new();
+    let mut winding = 0;
+    let mut start = 0.0;
+    for (x, w) in crossings {
+        let was_inside = winding != 0;
+        winding += w;
+        if !was_inside && winding != 0 {
+            start = x;
+        } else if was_inside && winding == 0 && x > start {
+            out.push((start, x));
+        }
+    }
+    out
+}
+
+/// The x interval where the line `y` is closer than `r` to the segment `a`–`b`.
+fn capsule_interval(a: &Point2, b: &Point2, y: f64, r: f64) -> Option<(f64, f64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for p in [a, b] {
+        let dy = y - p.y;
+        if dy.abs() < r {
+            let dx = (r * r - dy * dy).sqrt();
+            lo = lo.min(p.x - dx);
+            hi = hi.max(p.x + dx);
+        }
+    }
+    let d = b - a;
+    let len = d.norm();
+    if len > 1e-12 {
+        // The rectangle a–b widened by r on both sides, cut by the line.
+        let n = Point2::new(-d.y / len * r, d.x / len * r).coords;
+        let corners = [a + n, b + n, b - n, a - n];
+        for i in 0..4 {
+            let (p, q) = (corners[i], corners[(i + 1) % 4]);
+            if (p.y - y) * (q.y - y) <= 0.0 && (p.y - q.y).abs() > 1e-15 {
+                let t = (y - p.y) / (q.y - p.y);
+                let x = p.x + t * (q.x - p.x);
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+    }
+    (lo < hi).then_some((lo, hi))
+}
+
+/// Intervals on the line `y` where a disc of radius `r` fits inside the glyph.
+fn inset_intervals(edges: &[Edge], y: f64, r: f64) -> Vec<(f64, f64)> {
+    let inside = inside_intervals(edges, y);
+    if inside.is_empty() {
+        return inside;
+    }
+    // Points exactly r from an edge are allowed: the tool may touch the outline.
+    let r = r * (1.0 - 1e-9);
+    let mut blocked: Vec<(f64, f64)> = edges
+        .iter()
+        .filter_map(|(a, b)| capsule_interval(a, b, y, r))
+        .collect();
+    blocked.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut out = Vec::new();
+    for (s, e) in inside {
+        let mut cursor = s;
+        for &(bs, be) in &blocked {
+            if be <= cursor {
+                continue;
+            }
+            if bs >= e {
+                break;
+            }
+            if bs > cursor {
+                out.push((cursor, bs));
+            }
+            cursor = cursor.max(be);
+            if cursor >= e {
+                break;
+            }
+        }
+        if cursor < e {
+            out.push((cursor, e));
+        }
+    }
+    out.retain(|(s, e)| e - s > 1e-4);
+    out
+}
+
+fn dist_to_segment(p: &Point2, a: &Point2, b: &Point2) -> f64 {
+    let d = b - a;
+    let l2 = d.norm_squared();
+    let t = if l2 > 0.0 {
+        ((p - a).dot(&d) / l2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p - (a + d * t)).norm()
+}
+
+fn winding_inside(edges: &[Edge], p: &Point2) -> bool {
+    let mut w = 0;
+    for (a, b) in edges {
+        if (a.y <= p.y) != (b.y <= p.y) {
+            let t = (p.y - a.y) / (b.y - a.y);
+            if a.x + t * (b.x - a.x) > p.x {
+                w += if b.y > a.y { 1 } else { -1 };
+            }
+        }
+    }
+    w != 0
+}
+
+/// True when a disc of radius `r` moved along `p`–`q` stays inside the glyph.
+fn link_ok(edges: &[Edge], p: &Point2, q: &Point2, r: f64) -> bool {
+    let len = (q - p).norm();
+    let n = (len / (0.05 * r)).ceil().max(1.0) as usize;
+    (0..=n).all(|k| {
+        let x = p + (q - p) * (k as f64 / n as f64);
+        winding_inside(edges, &x)
+            && edges
+                .iter()
+                .all(|(a, b)| dist_to_segment(&x, a, b) >= r * (1.0 - 1e-3))
+    })
+}
+
+fn fill(layout: &Layout2d, tool: &Tool, radius: f64, step: f64) -> Result<StrokePlan> {
+    let mut strokes = Vec::new();
+    let mut worst = (1.0f64, ' ');
+    let mut low: Vec<(char, f64)> = Vec::new();
+    for (gi, g) in layout.glyphs.iter().enumerate() {
+        let edges = edges_of(g);
+        let (lo, hi) = y_extent(g);
+        let span = hi - lo - 2.0 * radius;
+        let mut lines: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
+        if span >= 0.0 {
+            let n = (span / step).ceil() as usize;
+            for k in 0..=n {
+                let y = if n == 0 {
+                    lo + radius + span / 2.0
+                } else {
+                    lo + radius + span * k as f64 / n as f64
+                };
+                lines.push((y, inset_intervals(&edges, y, radius)));
+            }
+        }
+        let glyph_strokes = link_lines(&edges, &lines, radius, gi, g.ch);
+        let coverage = coverage(g, &edges, &glyph_strokes, radius);
+        if coverage < worst.0 {
+            worst = (coverage, g.ch);
+        }
+        if coverage < COVERAGE_WARN {
+            low.push((g.ch, coverage));
+        }
+        strokes.extend(glyph_strokes);
+    }
+    let too_low: Vec<char> = low
+        .iter()
+        .filter(|(_, c)| *c < COVERAGE_ERROR)
+        .map(|(ch, _)| *ch)
+        .collect();
+    if !too_low.is_empty() {
+        return Err(CoreError::ToolTooWide {
+            tool: tool.to_string(),
+            tool_width_mm: 2.0 * radius,
+            detail: format!(
+                "it reaches less than {:.0}% of {} (worst {:.0}% of '{}')",
+                COVERAGE_ERROR * 100.0,
+                describe_chars(&too_low),
+                worst.0 * 100.0,
+                worst.1
+            ),
+        });
+    }
+    let mut warnings = Vec::new();
+    if !low.is_empty() {
+        let chars: Vec<char> = low.iter().map(|(c, _)| *c).collect();
+        warnings.push(format!(
+            "the tool ({tool}, {:.3} mm wide at the cut depth) reaches only {:.0}% of '{}'; thin parts of {} will be missing; use a narrower tool or a larger --height",
+            2.0 * radius,
+            worst.0 * 100.0,
+            worst.1,
+            describe_chars(&chars)
+        ));
+    }
+    Ok(StrokePlan {
+        strokes,
+        min_coverage: worst.0,
+        warnings,
+    })
+}
+
+/// Links scan-line intervals into zig-zag strokes: from the end of one interval to an
+/// unused interval on the next line when the link keeps the tool inside the glyph.
+fn link_lines(
+    edges: &[Edge],
+    lines: &[(f64, Vec<(f64, f64)>)],
+    r: f64,
+    gi: usize,
+    ch: char,
+) -> Vec<Stroke> {
+    let mut used: Vec<Vec<bool>> = lines.iter().map(|(_, v)| vec![false; v.len()]).collect();
+    let mut strokes = Vec::new();
+    for start_line in 0..lines.len() {
+        for start_iv in 0..lines[start_line].1.len() {
+            if used[start_line][start_iv] {
+                continue;
+            }
+            used[start_line][start_iv] = true;
+            let (y, (s, e)) = (lines[start_line].0, lines[start_line].1[start_iv]);
+            let mut pts = vec![Point2::new(s, y), Point2::new(e, y)];
+            let mut forward = true;
+            let mut line = start_line;
+            while line + 1 < lines.len() {
+                let end = pts[pts.len() - 1];
+                let (ny, ref ivs) = lines[line + 1];
+                let next = ivs.iter().enumerate().find_map(|(k, &(s2, e2))| {
+                    if used[line + 1][k] {
+                        return None;
+                    }
+                    // Continue in the opposite direction: enter at the near end.
+                    let (entry, exit) = if forward { (e2, s2) } else { (s2, e2) };
+                    let p = Point2::new(entry, ny);
+                    link_ok(edges, &end, &p, r).then_some((k, p, Point2::new(exit, ny)))
+                });
+                let Some((k, p, q)) = next else { break };
+                used[line + 1][k] = true;
+                pts.push(p);
+                pts.push(q);
+                forward = !forward;
+                line += 1;
+            }
+            strokes.push(Stroke {
+                points: pts,
+                closed: false,
+                label: format!("glyph {gi} {ch:?} fill {}", strokes.len()),
+            });
+        }
+    }
+    strokes
+}
+
+/// Fraction of the glyph's area within `r` of a stroke (sampled on a grid).
+fn coverage(g: &Glyph, edges: &[Edge], strokes: &[Stroke], r: f64) -> f64 {
+    let (ylo, yhi) = y_extent(g);
+    let (xlo, xhi) = g
+        .contours
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.x), hi.max(p.x))
+        });
+    let h = ((yhi - ylo).max(xhi - xlo) / 60.0).max(1e-4);
+    let segs: Vec<(Point2, Point2)> = strokes
+        .iter()
+        .flat_map(|s| s.points.windows(2).map(|w| (w[0], w[1])))
+        .collect();
+    let (mut inside, mut covered) = (0usize, 0usize);
+    let mut y = ylo + h / 2.0;
+    while y < yhi {
+        for (s, e) in inside_intervals(edges, y) {
+            let mut x = s + h / 2.0 - ((s + h / 2.0 - xlo) % h);
+            while x < e {
+                if x > s {
+                    inside += 1;
+                    let p = Point2::new(x, y);
+                    if segs.iter().any(|(a, b)| dist_to_segment(&p, a, b) <= r) {
+                        covered += 1;
+                    }
+                }
+                x += h;
+            }
+        }
+        y += h;
+    }
+    if inside == 0 {
+        1.0
+    } else {
+        covered as f64 / inside as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect_glyph(w: f64, h: f64) -> Layout2d {
+        let c = vec![
+            Point2::new(0.0, 0.0),
+            Point2::new(w, 0.0),
+            Point2::new(w, h),
+            Point2::new(0.0, h),
+        ];
+        Layout2d {
+            glyphs: vec![Glyph {
+                ch: 'I',
+                contours: vec![c],
+            }],
+            width: w,
+            cap_height: h,
+            y_min: 0.0,
+            y_max: h,
+        }
+    }
+
+    #[test]
+    fn fill_of_a_rectangle_stays_one_radius_inside_and_covers_it() {
+        let l = rect_glyph(1.0, 2.0);
+        let tool = Tool::Ball { diameter: 0.2 };
+        let plan = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default()).unwrap();
+        assert_eq!(plan.strokes.len(), 1, "one linked zig-zag");
+        for p in &plan.strokes[0].points {
+            assert!(p.x >= 0.1 - 1e-9 && p.x <= 0.9 + 1e-9, "{p}");
+            assert!(p.y >= 0.1 - 1e-9 && p.y <= 1.9 + 1e-9, "{p}");
+        }
+        // Only the four corners are unreachable: (1 - π/4)·r² each.
+        assert!(plan.min_coverage > 0.97, "{}", plan.min_coverage);
+        assert!(plan.warnings.is_empty());
+    }
+
+    #[test]
+    fn fill_of_a_too_thin_glyph_is_an_error() {
+        let l = rect_glyph(0.15, 2.0);
+        let tool = Tool::Ball { diameter: 0.2 };
+        let err = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("'I'"), "{err}");
+    }
+
+    #[test]
+    fn ring_has_a_hole_that_is_not_cut() {
+        // Outer square 0..2, inner square 0.6..1.4 wound the other way.
+        let outer = vec![
+            Point2::new(0.0, 0.0),
+            Point2::new(2.0, 0.0),
+            Point2::new(2.0, 2.0),
+            Point2::new(0.0, 2.0),
+        ];
+        let inner = vec![
+            Point2::new(0.6, 0.6),
+            Point2::new(0.6, 1.4),
+            Point2::new(1.4, 1.4),
+            Point2::new(1.4, 0.6),
+        ];
+        let l = Layout2d {
+            glyphs: vec![Glyph {
+                ch: 'O',
+                contours: vec![outer, inner],
+            }],
+            width: 2.0,
+            cap_height: 2.0,
+            y_min: 0.0,
+            y_max: 2.0,
+        };
+        let tool = Tool::Ball { diameter: 0.2 };
+        let plan = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default()).unwrap();
+        for s in &plan.strokes {
+            for w in s.points.windows(2) {
+                // No tool-centre segment comes within r of the hole's interior.
+                let mid = (w[0].coords + w[1].coords) / 2.0;
+                assert!(!(mid.x > 0.5 + 1e-9 && mid.x < 1.5 - 1e-9 && mid.y > 0.5 + 1e-9 && mid.y < 1.5 - 1e-9));
+            }
+        }
+        assert!(plan.min_coverage > 0.95);
+    }
+
+    #[test]
+    fn outline_traces_contours_and_warns_when_grooves_merge() {
+        let l = rect_glyph(0.15, 2.0);
+        let tool = Tool::Ball { diameter: 0.2 };
+        let o = StrategyOptions::default().with_strategy(Strategy::Outline);
+        let plan = plan_strokes(&l, &tool, 0.35, &o).unwrap();
+        assert_eq!(plan.strokes.len(), 1);
+        assert!(plan.strokes[0].closed);
+        assert_eq!(plan.warnings.len(), 1);
+    }
+}

@@ -1,0 +1,317 @@
+//! The depth map: cut depth along the surface normal on a sparse (θ, s) grid.
+
+use serde::Serialize;
+use shellcarve_core::SurfaceCoord;
+
+/// Side of a square tile of texels. Tiles are allocated only where something is cut.
+pub const TILE: usize = 64;
+const TILE_TEXELS: usize = TILE * TILE;
+
+/// Cut depth (mm, along the outward normal, 0 = untouched) on a grid over the
+/// surface coordinates (θ, s).
+///
+/// Texel `(i, j)` is centred on `θ = θ0 + i·Δθ`, `s = s0 + j·texel`, with
+/// `Δθ = texel / R0` (texels are `texel` mm square on the baseline parallel of radius
+/// `R0`). `i` grows with θ, `j` with s. Storage is sparse: [`TILE`]×[`TILE`] tiles exist
+/// only where some texel is cut, so fine texels over a long band stay small.
+#[derive(Clone)]
+pub struct DepthMap {
+    theta0: f64,
+    s0: f64,
+    texel: f64,
+    r0: f64,
+    width: usize,
+    height: usize,
+    tiles_x: usize,
+    tiles_y: usize,
+    tiles: Vec<Option<Box<[f32]>>>,
+}
+
+impl std::fmt::Debug for DepthMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DepthMap").field("info", &self.info()).finish()
+    }
+}
+
+/// Grid metadata of a [`DepthMap`], for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GridInfo {
+    /// θ of texel column 0's centre (radians).
+    pub theta0: f64,
+    /// s of texel row 0's centre (mm).
+    pub s0: f64,
+    /// Texel size along s, and along the baseline parallel (mm).
+    pub texel_mm: f64,
+    /// Texel size along θ (radians).
+    pub texel_theta: f64,
+    /// Radius of the baseline parallel used for θ spacing (mm).
+    pub baseline_radius: f64,
+    /// Texel columns (along θ).
+    pub width: usize,
+    /// Texel rows (along s).
+    pub height: usize,
+    /// Tiles holding data.
+    pub tiles_allocated: usize,
+    /// Tiles the grid would have if it were dense.
+    pub tiles_total: usize,
+    /// Bytes held by depth values.
+    pub bytes: usize,
+}
+
+impl DepthMap {
+    /// An empty (all zero) map. `texel` and `r0` must be positive; they are clamped to
+    /// a tiny positive value otherwise so that the map stays usable.
+    pub fn new(theta0: f64, s0: f64, texel: f64, r0: f64, width: usize, height: usize) -> Self {
+        let tiles_x = width.div_ceil(TILE);
+        let tiles_y = height.div_ceil(TILE);
+        Self {
+            theta0,
+            s0,
+            texel: texel.max(1e-9),
+            r0: r0.max(1e-9),
+            width,
+            height,
+            tiles_x,
+            tiles_y,
+            tiles: vec![None; tiles_x.saturating_mul(tiles_y)],
+        }
+    }
+
+    /// `(width, height)`: texel columns along θ and rows along s.
+    pub fn dims(&self) -> (usize, usize) {
+        (self.width, self.height)
+    }
+
+    /// Texel size along s, and along the baseline parallel (mm).
+    pub fn texel(&self) -> f64 {
+        self.texel
+    }
+
+    /// Texel size along θ (radians).
+    pub fn texel_theta(&self) -> f64 {
+        self.texel / self.r0
+    }
+
+    /// Radius of the baseline parallel the θ spacing is based on (mm).
+    pub fn baseline_radius(&self) -> f64 {
+        self.r0
+    }
+
+    /// The coordinate of texel `(i, j)`'s centre.
+    pub fn coord_of(&self, i: usize, j: usize) -> SurfaceCoord {
+        SurfaceCoord::new(
+            self.theta0 + i as f64 * self.texel_theta(),
+            self.s0 + j as f64 * self.texel,
+        )
+    }
+
+    /// The θ range covered by texel centres, `(first, last)`.
+    pub fn theta_range(&self) -> (f64, f64) {
+        let last = self.width.saturating_sub(1);
+        (self.theta0, self.theta0 + last as f64 * self.texel_theta())
+    }
+
+    /// The s range covered by texel centres, `(first, last)`.
+    pub fn s_range(&self) -> (f64, f64) {
+        let last = self.height.saturating_sub(1);
+        (self.s0, self.s0 + last as f64 * self.texel)
+    }
+
+    /// Depth at texel `(i, j)` (mm); 0 outside the grid.
+    pub fn depth_at_texel(&self, i: usize, j: usize) -> f32 {
+        if i >= self.width || j >= self.height {
+            return 0.0;
+        }
+        match &self.tiles[(j / TILE) * self.tiles_x + i / TILE] {
+            Some(t) => t[(j % TILE) * TILE + i % TILE],
+            None => 0.0,
+        }
+    }
+
+    /// True when the coordinate lies on the grid (within half a texel of a centre).
+    pub fn contains(&self, c: SurfaceCoord) -> bool {
+        let (x, y) = self.fractional(c);
+        x >= -0.5 && y >= -0.5 && x <= self.width as f64 - 0.5 && y <= self.height as f64 - 0.5
+    }
+
+    fn fractional(&self, c: SurfaceCoord) -> (f64, f64) {
+        (
+            (c.theta - self.theta0) / self.texel_theta(),
+            (c.s - self.s0) / self.texel,
+        )
+    }
+
+    /// Depth at the texel nearest to `c` (mm); 0 off the grid.
+    pub fn sample_nearest(&self, c: SurfaceCoord) -> f32 {
+        let (x, y) = self.fractional(c);
+        if !(x.is_finite() && y.is_finite()) || !self.contains(c) {
+            return 0.0;
+        }
+        self.depth_at_texel(x.round().max(0.0) as usize, y.round().max(0.0) as usize)
+    }
+
+    /// Depth at `c` interpolated bilinearly between texel centres (mm); 0 off the grid.
+    pub fn sample(&self, c: SurfaceCoord) -> f32 {
+        let (x, y) = self.fractional(c);
+        if !(x.is_finite() && y.is_finite()) || !self.contains(c) {
+            return 0.0;
+        }
+        let (fx, fy) = (x.floor(), y.floor());
+        let (tx, ty) = ((x - fx) as f32, (y - fy) as f32);
+        let get = |di: f64, dj: f64| {
+            let (i, j) = (fx + di, fy + dj);
+            if i < 0.0 || j < 0.0 {
+                0.0
+            } else {
+                self.depth_at_texel(i as usize, j as usize)
+            }
+        };
+        let top = get(0.0, 0.0) * (1.0 - tx) + get(1.0, 0.0) * tx;
+        let bottom = get(0.0, 1.0) * (1.0 - tx) + get(1.0, 1.0) * tx;
+        top * (1.0 - ty) + bottom * ty
+    }
+
+    /// Largest depth over texels `i0..i1` × `j0..j1` (clipped to the grid), skipping
+    /// empty tiles quickly. Used to downsample by maximum.
+    pub fn max_in_rect(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let (i1, j1) = (i1.min(self.width), j1.min(self.height));
+        let mut best = 0.0f32;
+        let mut tj = j0 / TILE;
+        while tj * TILE < j1 {
+            let mut ti = i0 / TILE;
+            while ti * TILE < i1 {
+                if let Some(t) = &self.tiles[tj * self.tiles_x + ti] {
+                    let (a0, a1) = (i0.max(ti * TILE) - ti * TILE, i1.min((ti + 1) * TILE) - ti * TILE);
+                    let (b0, b1) = (j0.max(tj * TILE) - tj * TILE, j1.min((tj + 1) * TILE) - tj * TILE);
+                    for row in t.chunks_exact(TILE).take(b1).skip(b0) {
+                        for &v in &row[a0..a1] {
+                            best = best.max(v);
+                        }
+                    }
+                }
+                ti += 1;
+            }
+            tj += 1;
+        }
+        best
+    }
+
+    /// The deepest texel: `(i, j, depth)`, or `None` when nothing is cut.
+    pub fn deepest(&self) -> Option<(usize, usize, f32)> {
+        let mut best: Option<(usize, usize, f32)> = None;
+        for (k, tile) in self.tiles.iter().enumerate() {
+            let Some(t) = tile else { continue };
+            let (ti, tj) = (k % self.tiles_x, k / self.tiles_x);
+            for (n, &v) in t.iter().enumerate() {
+                if v > 0.0 && best.is_none_or(|b| v > b.2) {
+                    best = Some((ti * TILE + n % TILE, tj * TILE + n / TILE, v));
+                }
+            }
+        }
+        best
+    }
+
+    /// Largest depth on the map (mm), 0 when nothing is cut.
+    pub fn max_depth(&self) -> f32 {
+        self.deepest().map_or(0.0, |d| d.2)
+    }
+
+    /// The texel rectangle `(i0, i1, j0, j1)` (half-open) holding every cut texel, or
+    /// `None` when nothing is cut.
+    pub fn cut_extent(&self) -> Option<(usize, usize, usize, usize)> {
+        let mut ext: Option<(usize, usize, usize, usize)> = None;
+        for (k, tile) in self.tiles.iter().enumerate() {
+            let Some(t) = tile else { continue };
+            let (ti, tj) = (k % self.tiles_x, k / self.tiles_x);
+            for (n, &v) in t.iter().enumerate() {
+                if v > 0.0 {
+                    let (i, j) = (ti * TILE + n % TILE, tj * TILE + n / TILE);
+                    ext = Some(match ext {
+                        None => (i, i + 1, j, j + 1),
+                        Some((a, b, c, d)) => (a.min(i), b.max(i + 1), c.min(j), d.max(j + 1)),
+                    });
+                }
+            }
+        }
+        ext
+    }
+
+    /// Number of texels with a depth above `threshold` (mm).
+    pub fn count_above(&self, threshold: f32) -> usize {
+        self.tiles
+            .iter()
+            .flatten()
+            .map(|t| t.iter().filter(|&&v| v > threshold).count())
+            .sum()
+    }
+
+    /// Grid metadata for reports.
+    pub fn info(&self) -> GridInfo {
+        let allocated = self.tiles.iter().filter(|t| t.is_some()).count();
+        GridInfo {
+            theta0: self.theta0,
+            s0: self.s0,
+            texel_mm: self.texel,
+            texel_theta: self.texel_theta(),
+            baseline_radius: self.r0,
+            width: self.width,
+            height: self.height,
+            tiles_allocated: allocated,
+            tiles_total: self.tiles.len(),
+            bytes: allocated * TILE_TEXELS * std::mem::size_of::<f32>(),
+        }
+    }
+
+    /// Number of tiles along θ and along s.
+    pub(crate) fn tile_grid(&self) -> (usize, usize) {
+        (self.tiles_x, self.tiles_y)
+    }
+
+    /// Installs the data of tile `k` (row-major over tiles), which must hold
+    /// `TILE * TILE` values; anything else is ignored.
+    pub(crate) fn set_tile(&mut self, k: usize, data: Box<[f32]>) {
+        if data.len() == TILE_TEXELS {
+            if let Some(slot) = self.tiles.get_mut(k) {
+                *slot = Some(data);
+            }
+        }
+    }
+
+    /// Raises texel `(i, j)` to at least `depth`, allocating its tile on demand.
+    pub fn raise(&mut self, i: usize, j: usize, depth: f32) {
+        if i >= self.width || j >= self.height || depth.is_nan() || depth <= 0.0 {
+            return;
+        }
+        let k = (j / TILE) * self.tiles_x + i / TILE;
+        let tile = self.tiles[k].get_or_insert_with(|| vec![0.0; TILE_TEXELS].into_boxed_slice());
+        let v = &mut tile[(j % TILE) * TILE + i % TILE];
+        *v = v.max(depth);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_storage_and_sampling() {
+        let mut m = DepthMap::new(-0.1, -1.0, 0.01, 20.0, 300, 200);
+        assert_eq!(m.info().tiles_allocated, 0);
+        m.raise(100, 50, 0.3);
+        m.raise(101, 50, 0.1);
+        assert_eq!(m.info().tiles_allocated, 1);
+        assert_eq!(m.depth_at_texel(100, 50), 0.3);
+        assert_eq!(m.depth_at_texel(9999, 50), 0.0);
+        let c = m.coord_of(100, 50);
+        assert!((m.sample(c) - 0.3).abs() < 1e-6);
+        let mid = SurfaceCoord::new(c.theta + 0.5 * m.texel_theta(), c.s);
+        assert!((m.sample(mid) - 0.2).abs() < 1e-6);
+        assert_eq!(m.sample(SurfaceCoord::new(f64::NAN, 0.0)), 0.0);
+        assert_eq!(m.deepest(), Some((100, 50, 0.3)));
+        assert_eq!(m.max_in_rect(0, 300, 0, 200), 0.3);
+        assert_eq!(m.max_in_rect(101, 300, 0, 200), 0.1);
+        assert_eq!(m.cut_extent(), Some((100, 102, 50, 51)));
+        assert_eq!(m.count_above(0.0), 2);
+    }
+}

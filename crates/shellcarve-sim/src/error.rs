@@ -1,0 +1,67 @@
+//! The error type of `shellcarve-sim`.
+
+use thiserror::Error;
+
+/// Everything that can stop a simulation.
+///
+/// Each variant names the offending input and, where there is one, the fix.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// A simulation option is out of range, NaN or infinite.
+    #[error("simulation option {name} = {value} is invalid: {expected}")]
+    InvalidOption {
+        /// Option name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What is expected instead.
+        expected: String,
+    },
+    /// A pose of the motion has a non-finite coordinate or a zero tool axis.
+    #[error("move {index}{} has a non-finite tip or tool axis; the motion is corrupt", line_suffix(*line))]
+    BadPose {
+        /// Index of the move in the motion.
+        index: usize,
+        /// Its source line, when known.
+        line: Option<usize>,
+    },
+    /// The simulator has no solid model for this tool kind.
+    #[error("the simulator cannot model the tool {tool}; use a ball, flat or V tool")]
+    UnsupportedTool {
+        /// The tool description.
+        tool: String,
+    },
+    /// The depth map would need more memory than allowed.
+    #[error("the depth map would need {tiles} tiles of {tile_texels} texels (limit {max_tiles}) at a texel of {texel} mm{}; use a coarser texel, raise SimOptions::max_tiles, or check for moves through the shell (see check_rapids)", culprit(*first_move_everywhere))]
+    GridTooLarge {
+        /// Tiles the cut footprint touches.
+        tiles: usize,
+        /// The limit from the options.
+        max_tiles: usize,
+        /// Texels per tile.
+        tile_texels: usize,
+        /// The texel size (mm).
+        texel: f64,
+        /// The first move whose footprint covers the whole shell (it passes deep
+        /// through it), when there is one.
+        first_move_everywhere: Option<usize>,
+    },
+    /// The rayon thread pool could not be built.
+    #[error("cannot start {threads} simulation threads: {reason}")]
+    ThreadPool {
+        /// Threads asked for.
+        threads: usize,
+        /// What rayon said.
+        reason: String,
+    },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" (line {l})")).unwrap_or_default()
+}
+
+fn culprit(m: Option<usize>) -> String {
+    m.map(|m| format!("; move {m} passes deep through the shell"))
+        .unwrap_or_default()
+}
