@@ -1,0 +1,345 @@
+//! Tool motion as the controller executes a machine program: programmed coordinates
+//! interpolated the way the controller does (linearly in world coordinates for TCP,
+//! linearly in joints for joint mode, arcs in their plane) and turned into tool poses
+//! in the workpiece frame by the machine model.
+
+use std::f64::consts::TAU;
+
+use shellcarve_core::{Move, MoveKind, Pose, Toolpath};
+
+use crate::error::{KinematicsError, Result};
+use crate::joints::{Axis, Joints};
+use crate::machine::Machine;
+use crate::plan::axis_time;
+use crate::program::{ControlMode, Feed, MachineProgram, Path};
+
+/// Default largest tip step between samples of a curved tip path (mm).
+pub const DEFAULT_SAMPLE_STEP: f64 = 0.05;
+/// Default largest turn of the tool axis between samples (radians): 0.5°.
+pub const DEFAULT_SAMPLE_ANGLE: f64 = 0.5 * std::f64::consts::PI / 180.0;
+
+/// Options for [`sample_motion`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SampleOptions {
+    /// Largest tip step between samples where the tip path is curved (mm). Default
+    /// [`DEFAULT_SAMPLE_STEP`].
+    pub max_step: f64,
+    /// Largest turn of the tool axis between samples (radians). Default
+    /// [`DEFAULT_SAMPLE_ANGLE`].
+    pub max_angle: f64,
+    /// Where the machine is before the first block (program coordinates). Default: the
+    /// first block's own target (the first move is then not a motion).
+    pub start: Option<Joints>,
+}
+
+impl Default for SampleOptions {
+    fn default() -> Self {
+        Self {
+            max_step: DEFAULT_SAMPLE_STEP,
+            max_angle: DEFAULT_SAMPLE_ANGLE,
+            start: None,
+        }
+    }
+}
+
+/// The pose for programmed coordinates `c` in a control mode.
+pub fn pose_of(machine: &dyn Machine, mode: ControlMode, c: &Joints) -> Pose {
+    match mode {
+        ControlMode::Joint => machine.forward(c),
+        ControlMode::Tcp => Pose::new(
+            shellcarve_core::Point3::new(c.get(Axis::X), c.get(Axis::Y), c.get(Axis::Z)),
+            machine.tool_axis(c),
+        ),
+    }
+}
+
+/// Joint positions for programmed coordinates `c` in a control mode.
+pub fn joints_of(machine: &dyn Machine, mode: ControlMode, c: &Joints) -> Joints {
+    match mode {
+        ControlMode::Joint => *c,
+        ControlMode::Tcp => machine.world_to_joints(c),
+    }
+}
+
+/// Programmed coordinates at fraction `t` of a block from `from` to `to`.
+fn interpolate(from: &Joints, to: &Joints, path: &Path, t: f64) -> Joints {
+    let mut j = from.lerp(to, t);
+    if let Path::Arc {
+        center,
+        clockwise,
+        turns,
+        plane,
+    } = *path
+    {
+        let [i0, i1, _] = plane;
+        let (a0, a1) = (
+            (from.values[i1] - center[1]).atan2(from.values[i0] - center[0]),
+            (to.values[i1] - center[1]).atan2(to.values[i0] - center[0]),
+        );
+        let sweep = arc_sweep(a0, a1, clockwise, turns);
+        let r0 = (from.values[i0] - center[0]).hypot(from.values[i1] - center[1]);
+        let r1 = (to.values[i0] - center[0]).hypot(to.values[i1] - center[1]);
+        let r = r0 + (r1 - r0) * t;
+        let a = a0 + sweep * t;
+        j.values[i0] = center[0] + r * a.cos();
+        j.values[i1] = center[1] + r * a.sin();
+    }
+    j
+}
+
+/// Signed sweep of an arc from angle `a0` to `a1` (counter-clockwise positive).
+fn arc_sweep(a0: f64, a1: f64, clockwise: bool, turns: u32) -> f64 {
+    let extra = TAU * f64::from(turns);
+    if clockwise {
+        let mut s = a0 - a1;
+        if s <= 1e-12 {
+            s += TAU;
+        }
+        -(s + extra)
+    } else {
+        let mut s = a1 - a0;
+        if s <= 1e-12 {
+            s += TAU;
+        }
+        s + extra
+    }
+}
+
+fn classify(feed: &Feed, from: &Pose, to: &Pose) -> MoveKind {
+    if matches!(feed, Feed::Rapid) {
+        return MoveKind::Rapid;
+    }
+    let d = to.tip - from.tip;
+    let len = d.norm();
+    let along = d.dot(&to.axis);
+    if len > 1e-9 && along.abs() > 0.7 * len {
+        if along < 0.0 {
+            MoveKind::Plunge
+        } else {
+            MoveKind::Retract
+        }
+    } else {
+        MoveKind::Cut
+    }
+}
+
+/// Samples the tool motion of a program in the workpiece frame.
+///
+/// Each block gives one or more moves: TCP linear blocks move the tip straight, so they
+/// are split only where the tool axis turns more than `max_angle`; joint-mode blocks
+/// and arcs are split every `max_step` of tip travel as well. Feed blocks are
+/// classified as plunge (tip moving into the tool axis direction), retract, or cut.
+pub fn sample_motion(
+    machine: &dyn Machine,
+    program: &MachineProgram,
+    options: &SampleOptions,
+) -> Result<Toolpath> {
+    let bad = |name: &str, v: f64| KinematicsError::InvalidParameter {
+        name: name.into(),
+        value: v,
+        expected: "a positive number".into(),
+    };
+    if !(options.max_step.is_finite() && options.max_step > 0.0) {
+        return Err(bad("sample step (mm)", options.max_step));
+    }
+    if !(options.max_angle.is_finite() && options.max_angle > 0.0) {
+        return Err(bad("sample angle (radians)", options.max_angle));
+    }
+    let mode = program.mode;
+    let mut path = Toolpath::new();
+    let mut prev: Option<Joints> = options.start;
+    for (index, block) in program.moves.iter().enumerate() {
+        if !block.target.is_finite() {
+            return Err(KinematicsError::NonFinite {
+                context: format!("block {}", block.line.unwrap_or(index + 1)),
+            });
+        }
+        let end_pose = pose_of(machine, mode, &block.target);
+        let Some(from) = prev else {
+            let mut m = Move::new(MoveKind::Rapid, end_pose, 0.0);
+            m.line = block.line;
+            path.moves.push(m);
+            prev = Some(block.target);
+            continue;
+        };
+        let start_pose = pose_of(machine, mode, &from);
+        let turn = start_pose.axis.angle(&end_pose.axis);
+        let curved = mode == ControlMode::Joint || matches!(block.path, Path::Arc { .. });
+        let mut n = (turn / options.max_angle).ceil().max(1.0);
+        if curved {
+            let travel = match block.path {
+                Path::Arc {
+                    center,
+                    plane,
+                    turns,
+                    ..
+                } => {
+                    // Two chords through the middle of the arc, plus any full turns.
+                    let r = (from.values[plane[0]] - center[0])
+                        .hypot(from.values[plane[1]] - center[1]);
+                    let mid = pose_of(
+                        machine,
+                        mode,
+                        &interpolate(&from, &block.target, &block.path, 0.5),
+                    )
+                    .tip;
+                    (mid - start_pose.tip).norm()
+                        + (end_pose.tip - mid).norm()
+                        + f64::from(turns) * TAU * r
+                }
+                Path::Linear => (end_pose.tip - start_pose.tip).norm(),
+            };
+            n = n.max((travel / options.max_step).ceil());
+        }
+        let n = n.min(1e6) as usize;
+        let mut last = start_pose;
+        let (feed_rate, kind_feed) = match block.feed {
+            Feed::Rapid => (0.0, Feed::Rapid),
+            Feed::UnitsPerMinute(f) => (f, block.feed),
+            Feed::InverseTime(f) => {
+                let len = (end_pose.tip - start_pose.tip).norm();
+                (f * len.max(1e-9), block.feed)
+            }
+        };
+        for k in 1..=n {
+            let c = if k == n {
+                block.target
+            } else {
+                interpolate(&from, &block.target, &block.path, k as f64 / n as f64)
+            };
+            let pose = pose_of(machine, mode, &c);
+            let mut m = Move::new(classify(&kind_feed, &last, &pose), pose, feed_rate);
+            m.line = block.line;
+            path.moves.push(m);
+            last = pose;
+        }
+        prev = Some(block.target);
+    }
+    Ok(path)
+}
+
+/// Every block whose joint positions leave the machine's travel, as errors naming the
+/// block (G-code line), axis, value and limit.
+pub fn check_program_limits(machine: &dyn Machine, program: &MachineProgram) -> Vec<KinematicsError> {
+    program
+        .moves
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let j = joints_of(machine, program.mode, &b.target);
+            let context = match b.line {
+                Some(l) => format!("line {l}"),
+                None => format!("block {}", i + 1),
+            };
+            machine.check_limits(&j, &context).err()
+        })
+        .collect()
+}
+
+/// Estimated run time of a program (s): each block at its programmed feed (or at the
+/// axes' top speeds for rapids), never faster than the slowest axis allows.
+/// Acceleration is not modelled: the estimate is a lower bound.
+pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f64 {
+    let mut total = 0.0;
+    let mut prev: Option<Joints> = None;
+    for b in &program.moves {
+        let Some(from) = prev else {
+            prev = Some(b.target);
+            continue;
+        };
+        let (ja, jb) = (
+            joints_of(machine, program.mode, &from),
+            joints_of(machine, program.mode, &b.target),
+        );
+        let axes = axis_time(machine, &ja, &jb);
+        let xyz = (0..3)
+            .map(|i| (b.target.values[i] - from.values[i]).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let feed_s = match b.feed {
+            Feed::Rapid => 0.0,
+            Feed::UnitsPerMinute(f) if f > 0.0 => xyz / f * 60.0,
+            Feed::InverseTime(f) if f > 0.0 => 60.0 / f,
+            _ => 0.0,
+        };
+        total += feed_s.max(axes);
+        prev = Some(b.target);
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::XyzacTrt;
+    use crate::plan::{plan_program, PlanOptions};
+    use shellcarve_core::{Point3, UnitVector3, Vector3};
+
+    fn ring_path() -> Toolpath {
+        let mut path = Toolpath::new();
+        for k in 0..=40 {
+            let th = -1.0 + 2.0 * k as f64 / 40.0;
+            let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.2));
+            let tip = Point3::new(21.0 * th.cos(), 21.0 * th.sin(), 1.0);
+            let kind = if k == 0 { MoveKind::Rapid } else { MoveKind::Cut };
+            path.moves.push(Move::new(kind, Pose::new(tip, axis), 180.0));
+        }
+        path
+    }
+
+    #[test]
+    fn sampled_motion_passes_through_the_planned_poses() {
+        let m = XyzacTrt::preset();
+        for mode in [ControlMode::Tcp, ControlMode::Joint] {
+            let path = ring_path();
+            let planned = plan_program(&m, &path, &PlanOptions::default().with_mode(mode)).unwrap();
+            let motion = sample_motion(&m, &planned.program, &SampleOptions::default()).unwrap();
+            // Every planned pose appears in the sampled motion, and every sample lies
+            // within the path tolerance of the intended polyline.
+            for want in &path.moves {
+                let hit = motion.moves.iter().any(|s| {
+                    (s.pose.tip - want.pose.tip).norm() < 1e-9
+                        && (s.pose.axis.into_inner() - want.pose.axis.into_inner()).norm() < 1e-9
+                });
+                assert!(hit, "{mode:?}: pose missing");
+            }
+            for s in &motion.moves {
+                let r = s.pose.tip.x.hypot(s.pose.tip.y);
+                assert!(r <= 21.0 + 1e-9 && r > 21.0 * (1.0f64 / 40.0).cos() - 2.1e-3);
+            }
+            assert_eq!(motion.count(MoveKind::Rapid), 1);
+            let t = estimate_cycle_time(&m, &planned.program);
+            assert!((t - planned.cycle_time_s).abs() < 1e-6 * t, "{mode:?} {t} {}", planned.cycle_time_s);
+        }
+    }
+
+    #[test]
+    fn arcs_are_interpolated_on_their_circle() {
+        let m = XyzacTrt::preset();
+        let mut program = MachineProgram {
+            mode: ControlMode::Tcp,
+            moves: vec![],
+            spindle_rpm: 1.0,
+            tool_number: 1,
+            header: vec![],
+        };
+        let start = Joints::new([1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        program.moves.push(crate::program::MachineMove {
+            target: Joints::new([0.0, 1.0, 0.0, 0.0, 0.0, 0.0]),
+            path: Path::Arc { center: [0.0, 0.0], clockwise: false, turns: 0, plane: [0, 1, 2] },
+            feed: Feed::UnitsPerMinute(100.0),
+            line: Some(3),
+            comment: None,
+            cutting: true,
+        });
+        let o = SampleOptions { start: Some(start), ..SampleOptions::default() };
+        let motion = sample_motion(&m, &program, &o).unwrap();
+        assert!(motion.moves.len() >= 30);
+        for s in &motion.moves {
+            assert!((s.pose.tip.x.hypot(s.pose.tip.y) - 1.0).abs() < 1e-12);
+            assert!(s.pose.tip.x >= -1e-12 && s.pose.tip.y >= -1e-12);
+            assert_eq!(s.line, Some(3));
+        }
+    }
+}

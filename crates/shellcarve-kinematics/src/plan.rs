@@ -1,0 +1,354 @@
+//! From a toolpath in the workpiece frame to a machine program: inverse kinematics with
+//! branch choice and C unwinding, axis limits, subdivision so that the interpolated
+//! tip stays on the intended path, feeds, and a cycle-time estimate.
+
+use shellcarve_core::{MoveKind, Pose, Toolpath, UnitVector3};
+
+use crate::error::{KinematicsError, Result};
+use crate::joints::{Axis, Joints};
+use crate::machine::Machine;
+use crate::program::{ControlMode, Feed, MachineMove, MachineProgram, Path};
+
+/// Default largest distance between the interpolated tip and the intended straight
+/// tip path (mm): 2 µm.
+pub const DEFAULT_PATH_TOL: f64 = 0.002;
+/// Default spindle speed (rpm).
+pub const DEFAULT_RPM: f64 = 18_000.0;
+
+/// Options for [`plan_program`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// How the controller interpolates (TCP or joint). Default [`ControlMode::Tcp`].
+    pub mode: ControlMode,
+    /// Largest tip deviation from the intended path (mm). Default [`DEFAULT_PATH_TOL`].
+    pub path_tol: f64,
+    /// Spindle speed (rpm). Default [`DEFAULT_RPM`].
+    pub spindle_rpm: f64,
+    /// Tool number for the tool change. Default 1.
+    pub tool_number: u32,
+    /// Header comment lines.
+    pub header: Vec<String>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            mode: ControlMode::Tcp,
+            path_tol: DEFAULT_PATH_TOL,
+            spindle_rpm: DEFAULT_RPM,
+            tool_number: 1,
+            header: Vec::new(),
+        }
+    }
+}
+
+impl PlanOptions {
+    /// Sets the control mode.
+    pub fn with_mode(mut self, mode: ControlMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the spindle speed (rpm).
+    pub fn with_rpm(mut self, rpm: f64) -> Self {
+        self.spindle_rpm = rpm;
+        self
+    }
+
+    /// Sets the path tolerance (mm).
+    pub fn with_path_tol(mut self, tol: f64) -> Self {
+        self.path_tol = tol;
+        self
+    }
+}
+
+/// Range of one axis over a program (mm or radians).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct AxisRange {
+    /// The axis.
+    pub axis: Axis,
+    /// Smallest joint position.
+    pub min: f64,
+    /// Largest joint position.
+    pub max: f64,
+}
+
+/// A planned program with what was measured while planning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedProgram {
+    /// The program for the post-processor.
+    pub program: MachineProgram,
+    /// Joint positions at the end of every block (equal to the targets in joint mode).
+    pub joints: Vec<Joints>,
+    /// Estimated cycle time (s).
+    pub cycle_time_s: f64,
+    /// Joint ranges of the machine's axes (mm or radians).
+    pub axis_ranges: Vec<AxisRange>,
+    /// Largest tip deviation from the intended path found after subdivision (mm).
+    pub max_path_deviation: f64,
+}
+
+/// Turns a toolpath into a machine program for `machine`.
+///
+/// Every pose is solved with [`Machine::inverse`] (branch inside the limits nearest
+/// the previous joints; C unwound to the nearest equivalent angle). In joint mode each
+/// feed move is bisected until the forward kinematics of the linearly interpolated
+/// joints stay within `path_tol` of the straight tip segment; in TCP mode the
+/// controller moves the tip straight itself. Every joint position is checked against
+/// the axis limits.
+pub fn plan_program(
+    machine: &dyn Machine,
+    toolpath: &Toolpath,
+    options: &PlanOptions,
+) -> Result<PlannedProgram> {
+    if !(options.path_tol.is_finite() && options.path_tol > 0.0) {
+        return Err(KinematicsError::InvalidParameter {
+            name: "path tolerance (mm)".into(),
+            value: options.path_tol,
+            expected: "a positive length".into(),
+        });
+    }
+    if !(options.spindle_rpm.is_finite() && options.spindle_rpm > 0.0 && options.spindle_rpm <= 100_000.0) {
+        return Err(KinematicsError::InvalidParameter {
+            name: "--rpm".into(),
+            value: options.spindle_rpm,
+            expected: "a spindle speed from 1 to 100000 rpm".into(),
+        });
+    }
+    let mut moves = Vec::with_capacity(toolpath.moves.len());
+    let mut joints_out = Vec::with_capacity(toolpath.moves.len());
+    let mut prev: Option<(Pose, Joints)> = None;
+    let mut max_dev: f64 = 0.0;
+    let mut cycle = 0.0;
+    for (index, m) in toolpath.moves.iter().enumerate() {
+        let context = match &m.label {
+            Some(l) => format!("move {} ({l})", index + 1),
+            None => format!("move {}", index + 1),
+        };
+        if m.kind.is_feed() && !(m.feed.is_finite() && m.feed > 0.0) {
+            return Err(KinematicsError::InvalidParameter {
+                name: format!("feed of {context}"),
+                value: m.feed,
+                expected: "a positive feed in mm/min".into(),
+            });
+        }
+        let target = machine.inverse(&m.pose, prev.as_ref().map(|p| &p.1), &context)?;
+        let pieces = match (&prev, options.mode, m.kind.is_feed()) {
+            (Some((from_pose, from_j)), ControlMode::Joint, true) => {
+                let mut out = Vec::new();
+                subdivide(
+                    machine,
+                    (from_pose, from_j),
+                    (&m.pose, &target),
+                    options.path_tol,
+                    &context,
+                    0,
+                    &mut out,
+                    &mut max_dev,
+                )?;
+                out
+            }
+            _ => vec![(m.pose, target)],
+        };
+        let mut from = prev;
+        for (k, (pose, j)) in pieces.into_iter().enumerate() {
+            let (feed, seconds) = block_feed(machine, from.as_ref(), (&pose, &j), m, options.mode);
+            cycle += seconds;
+            let program_target = match options.mode {
+                ControlMode::Joint => j,
+                ControlMode::Tcp => world_of(&pose, &j),
+            };
+            moves.push(MachineMove {
+                target: program_target,
+                path: Path::Linear,
+                feed,
+                line: None,
+                comment: if k == 0 { m.label.clone() } else { None },
+                cutting: m.kind.is_feed(),
+            });
+            joints_out.push(j);
+            from = Some((pose, j));
+        }
+        prev = from;
+    }
+    let axis_ranges = machine
+        .axes()
+        .iter()
+        .map(|&axis| {
+            let (min, max) = joints_out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), j| {
+                (lo.min(j.get(axis)), hi.max(j.get(axis)))
+            });
+            AxisRange { axis, min, max }
+        })
+        .collect();
+    Ok(PlannedProgram {
+        program: MachineProgram {
+            mode: options.mode,
+            moves,
+            spindle_rpm: options.spindle_rpm,
+            tool_number: options.tool_number,
+            header: options.header.clone(),
+        },
+        joints: joints_out,
+        cycle_time_s: cycle,
+        axis_ranges,
+        max_path_deviation: max_dev,
+    })
+}
+
+/// TCP world coordinates: the tip in the workpiece frame with the joint angles.
+fn world_of(pose: &Pose, j: &Joints) -> Joints {
+    let mut w = *j;
+    w.set(Axis::X, pose.tip.x);
+    w.set(Axis::Y, pose.tip.y);
+    w.set(Axis::Z, pose.tip.z);
+    w
+}
+
+/// Time of a joint move at the axes' top speeds (s).
+pub fn axis_time(machine: &dyn Machine, from: &Joints, to: &Joints) -> f64 {
+    machine
+        .axes()
+        .iter()
+        .filter_map(|&a| {
+            let lim = machine.limit(a)?;
+            (lim.max_velocity > 0.0).then(|| (to.get(a) - from.get(a)).abs() / lim.max_velocity)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The feed word and the estimated duration (s) of one block.
+fn block_feed(
+    machine: &dyn Machine,
+    from: Option<&(Pose, Joints)>,
+    to: (&Pose, &Joints),
+    m: &shellcarve_core::Move,
+    mode: ControlMode,
+) -> (Feed, f64) {
+    let axis_s = from.map(|(_, j)| axis_time(machine, j, to.1)).unwrap_or(0.0);
+    if m.kind == MoveKind::Rapid {
+        return (Feed::Rapid, axis_s);
+    }
+    let len = from.map(|(p, _)| (to.0.tip - p.tip).norm()).unwrap_or(0.0);
+    let seconds = (len / m.feed * 60.0).max(axis_s);
+    let feed = match mode {
+        ControlMode::Tcp => Feed::UnitsPerMinute(m.feed),
+        // G93: the block takes 1/F minutes. A block with no tip motion (pure rotation)
+        // gets the time its axes need.
+        ControlMode::Joint => Feed::InverseTime(60.0 / seconds.max(1e-6)),
+    };
+    (feed, seconds)
+}
+
+/// Largest distance from the joint-interpolated tip to the straight segment, sampled.
+fn deviation(machine: &dyn Machine, a: (&Pose, &Joints), b: (&Pose, &Joints)) -> f64 {
+    let (p0, p1) = (a.0.tip, b.0.tip);
+    let d = p1 - p0;
+    let l2 = d.norm_squared();
+    [0.25, 0.5, 0.75]
+        .iter()
+        .map(|&t| {
+            let tip = machine.forward(&a.1.lerp(b.1, t)).tip;
+            let u = if l2 > 0.0 {
+                ((tip - p0).dot(&d) / l2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            (tip - (p0 + d * u)).norm()
+        })
+        .fold(0.0, f64::max)
+}
+
+#[allow(clippy::too_many_arguments, reason = "private recursive helper")]
+fn subdivide(
+    machine: &dyn Machine,
+    a: (&Pose, &Joints),
+    b: (&Pose, &Joints),
+    tol: f64,
+    context: &str,
+    level: u32,
+    out: &mut Vec<(Pose, Joints)>,
+    max_dev: &mut f64,
+) -> Result<()> {
+    let dev = deviation(machine, a, b);
+    if dev <= tol || level >= 20 {
+        *max_dev = max_dev.max(dev);
+        out.push((*b.0, *b.1));
+        return Ok(());
+    }
+    let tip = a.0.tip + (b.0.tip - a.0.tip) * 0.5;
+    let axis = UnitVector3::new_normalize(a.0.axis.into_inner() + b.0.axis.into_inner());
+    let mid = Pose::new(tip, axis);
+    let mj = machine.inverse(&mid, Some(a.1), context)?;
+    subdivide(machine, a, (&mid, &mj), tol, context, level + 1, out, max_dev)?;
+    subdivide(machine, (&mid, &mj), b, tol, context, level + 1, out, max_dev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::XyzacTrt;
+    use shellcarve_core::{Move, Point3, Vector3};
+
+    fn ring_path(n: usize, radius: f64) -> Toolpath {
+        // Tip on a circle around Z, axis along the outward normal: like equator text.
+        let mut path = Toolpath::new();
+        for k in 0..=n {
+            let th = -2.5 + 5.0 * k as f64 / n as f64;
+            let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.0));
+            let tip = Point3::new(radius * th.cos(), radius * th.sin(), 1.0);
+            let kind = if k == 0 { MoveKind::Rapid } else { MoveKind::Cut };
+            path.moves.push(Move::new(kind, Pose::new(tip, axis), 180.0));
+        }
+        path
+    }
+
+    #[test]
+    fn joint_mode_subdivides_until_the_tip_stays_on_the_path() {
+        let m = XyzacTrt::preset();
+        let path = ring_path(20, 21.0);
+        let o = PlanOptions::default().with_mode(ControlMode::Joint);
+        let planned = plan_program(&m, &path, &o).unwrap();
+        assert!(planned.program.moves.len() > 21 * 10, "{}", planned.program.moves.len());
+        assert!(planned.max_path_deviation <= o.path_tol);
+        // Independent check: sample every block densely through forward kinematics.
+        for w in planned.joints.windows(2) {
+            let (a, b) = (m.forward(&w[0]).tip, m.forward(&w[1]).tip);
+            for k in 1..10 {
+                let tip = m.forward(&w[0].lerp(&w[1], k as f64 / 10.0)).tip;
+                let d = b - a;
+                let u = ((tip - a).dot(&d) / d.norm_squared()).clamp(0.0, 1.0);
+                assert!((tip - (a + d * u)).norm() < 2.5e-3);
+            }
+        }
+        // C travels continuously (no 360° jumps) and inverse-time feeds reproduce the
+        // block time at 180 mm/min.
+        for w in planned.joints.windows(2) {
+            assert!((w[1].get(Axis::C) - w[0].get(Axis::C)).abs() < 0.5);
+        }
+        let expected = 5.0 * 21.0 / 180.0 * 60.0;
+        assert!((planned.cycle_time_s - expected).abs() / expected < 0.01, "{}", planned.cycle_time_s);
+    }
+
+    #[test]
+    fn tcp_mode_keeps_one_block_per_move() {
+        let m = XyzacTrt::preset();
+        let path = ring_path(20, 21.0);
+        let planned = plan_program(&m, &path, &PlanOptions::default()).unwrap();
+        assert_eq!(planned.program.moves.len(), 21);
+        let last = &planned.program.moves[20];
+        assert!((last.target.get(Axis::X) - 21.0 * 2.5f64.cos()).abs() < 1e-12);
+        assert!(matches!(last.feed, Feed::UnitsPerMinute(f) if f == 180.0));
+    }
+
+    #[test]
+    fn unreachable_pose_names_axis_and_move() {
+        let m = XyzacTrt::preset();
+        let mut path = Toolpath::new();
+        let down = UnitVector3::new_normalize(-Vector3::z());
+        path.moves.push(Move::new(MoveKind::Rapid, Pose::new(Point3::new(0.0, 0.0, -30.0), down), 0.0));
+        let err = plan_program(&m, &path, &PlanOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("move 1") && err.contains("axis A"), "{err}");
+    }
+}
