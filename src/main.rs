@@ -1,2 +1,319 @@
 //! The `shellcarve` command-line program.
-fn main() {}
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use shellcarve::shellcarve_core::{
+    EggSpec, Font, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE,
+    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+};
+use shellcarve::shellcarve_gcode::Dialect;
+use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
+use shellcarve::shellcarve_sim::DEFAULT_TEXEL;
+use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
+
+/// Engrave text onto egg shells with five-axis CNC machines, and simulate the G-code
+/// before any egg breaks.
+#[derive(Debug, Parser)]
+#[command(name = "shellcarve", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Plan, post and verify the engraving of a line of text.
+    Engrave(EngraveArgs),
+    /// Simulate a G-code program on the shell and check it.
+    Simulate(SimulateArgs),
+    /// List the built-in machines.
+    Machines,
+    /// List the embedded font and the fonts found on this system.
+    Fonts,
+}
+
+/// Options shared by `engrave` and `simulate`.
+#[derive(Debug, Args)]
+struct ShellArgs {
+    /// The shell: spheroid:LENGTHxBREADTH, sphere:DIAMETER or chicken (mm).
+    #[arg(long, default_value = "spheroid:57x43")]
+    egg: String,
+    /// The tool: ball:D, flat:D or v:ANGLE:TIP (mm, degrees).
+    #[arg(long, default_value = "ball:0.2")]
+    tool: String,
+    /// Machine preset (see `shellcarve machines`).
+    #[arg(long, default_value = "xyzac-trt")]
+    machine: String,
+    /// G-code dialect: linuxcnc-tcp or linuxcnc-joint.
+    #[arg(long, default_value = "linuxcnc-tcp")]
+    post: String,
+    /// Engraving depth along the surface normal (mm).
+    #[arg(long, default_value_t = DEFAULT_DEPTH)]
+    depth: f64,
+    /// Half-width of the depth window (mm): the cut must stay within depth ± this.
+    #[arg(long, default_value_t = DEFAULT_DEPTH_TOL)]
+    depth_tol: f64,
+    /// Shell thickness (mm): a cut deeper than this minus 0.05 mm is refused.
+    #[arg(long)]
+    shell_thickness: Option<f64>,
+    /// Simulation texel size (mm).
+    #[arg(long, default_value_t = DEFAULT_TEXEL)]
+    texel: f64,
+    /// Write a shaded picture of the engraved egg (PNG).
+    #[arg(long)]
+    preview: Option<PathBuf>,
+    /// Write a colour depth map of the engraved band (PNG).
+    #[arg(long)]
+    depth_map: Option<PathBuf>,
+    /// Write the machine-readable report (JSON).
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct EngraveArgs {
+    /// The text to engrave (one line).
+    #[arg(default_value = REFERENCE_PHRASE)]
+    text: String,
+    /// Write the G-code here (default: standard output).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// A TrueType/OpenType font file (.ttf, .otf, .ttc); default: the embedded DejaVu
+    /// Sans Bold.
+    #[arg(long)]
+    font: Option<PathBuf>,
+    /// Face index in a font collection (.ttc).
+    #[arg(long, default_value_t = 0)]
+    font_index: u32,
+    /// Cap height in mm, or auto (at most 5 mm, the line spanning at most 85% of the
+    /// circumference).
+    #[arg(long, default_value = "auto")]
+    height: String,
+    /// Extra space after every letter (mm).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    letter_spacing: f64,
+    /// outline (trace the letters' contours) or fill (pocket them).
+    #[arg(long, default_value = "fill")]
+    strategy: String,
+    /// Distance between fill passes (mm); default 35% of the tool's cutting width.
+    #[arg(long)]
+    stepover: Option<f64>,
+    /// Cutting feed (mm/min).
+    #[arg(long, default_value_t = DEFAULT_FEED)]
+    feed: f64,
+    /// Spindle speed (rpm).
+    #[arg(long, default_value_t = 18000.0)]
+    rpm: f64,
+    /// Clearance above the surface for rapids (mm).
+    #[arg(long, default_value_t = DEFAULT_CLEARANCE)]
+    clearance: f64,
+    /// Longitude of the middle of the line (degrees).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    lon: f64,
+    #[command(flatten)]
+    shell: ShellArgs,
+}
+
+#[derive(Debug, Args)]
+struct SimulateArgs {
+    /// The G-code program to simulate.
+    program: PathBuf,
+    #[command(flatten)]
+    shell: ShellArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Engrave(args) => engrave(args),
+        Command::Simulate(args) => simulate(args),
+        Command::Machines => {
+            for name in MACHINE_NAMES {
+                let m = machine_by_name(name)?;
+                println!("{name}");
+                for &axis in m.axes() {
+                    if let Some(l) = m.limit(axis) {
+                        let (k, unit) = if axis.is_rotary() { (180.0 / std::f64::consts::PI, "deg") } else { (1.0, "mm") };
+                        println!(
+                            "  {axis}: {:.1} .. {:.1} {unit}, {:.0} {unit}/s",
+                            l.min * k,
+                            l.max * k,
+                            l.max_velocity * k
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fonts => {
+            println!("default  {}", shellcarve::shellcarve_core::EMBEDDED_FONT_NAME);
+            for (path, faces) in system_fonts() {
+                println!("{}{}", path.display(), if faces > 1 { format!("  ({faces} faces: --font-index 0..{})", faces - 1) } else { String::new() });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn system_fonts() -> Vec<(PathBuf, u32)> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::from("/usr/share/fonts"), PathBuf::from("/usr/local/share/fonts")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(p.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("ttf" | "otf" | "ttc")) {
+                let faces = std::fs::read(&p).map(|b| Font::face_count(&b)).unwrap_or(0);
+                if faces > 0 {
+                    out.push((p, faces));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
+    let mut job = SimulateJob::default();
+    job.egg = EggSpec::parse(&shell.egg)?;
+    job.tool = Tool::parse(&shell.tool)?;
+    job.dialect = Dialect::parse(&shell.post)?;
+    machine_by_name(&shell.machine)?;
+    job.machine = shell.machine.clone();
+    job.depth = shell.depth;
+    job.depth_tol = shell.depth_tol;
+    job.shell_thickness = shell.shell_thickness;
+    job.sim = job.sim.clone().with_texel(shell.texel);
+    Ok(job)
+}
+
+/// Checks that no output overwrites an input or another output, and that every
+/// output's directory exists, before any work is done.
+fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
+    for (i, out) in outputs.iter().enumerate() {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            bail!("cannot write {}: the directory {} does not exist", out.display(), dir.display());
+        }
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        for input in inputs {
+            if canon(out) == canon(input) {
+                bail!("the output {} is also an input; choose another output file", out.display());
+            }
+        }
+        for other in &outputs[..i] {
+            if canon(out) == canon(other) {
+                bail!("{} is given as two outputs; give each output its own file", out.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
+    // Render everything first, then write: a failure leaves no new file.
+    let preview = shell.preview.as_ref().map(|_| sim.preview());
+    let depth = shell.depth_map.as_ref().map(|_| sim.depth_map_image());
+    if let (Some(path), Some(img)) = (&shell.preview, &preview) {
+        shellcarve::shellcarve_render::save_png_atomic(img, path)
+            .with_context(|| format!("writing the preview {}", path.display()))?;
+    }
+    if let (Some(path), Some(img)) = (&shell.depth_map, &depth) {
+        shellcarve::shellcarve_render::save_png_atomic(img, path)
+            .with_context(|| format!("writing the depth map {}", path.display()))?;
+    }
+    if let Some(path) = &shell.report {
+        shellcarve::write_atomic(path, sim.report.to_json().as_bytes())?;
+    }
+    Ok(())
+}
+
+fn shell_outputs(shell: &ShellArgs) -> Vec<&Path> {
+    [&shell.preview, &shell.depth_map, &shell.report]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect()
+}
+
+fn engrave(args: EngraveArgs) -> Result<ExitCode> {
+    let mut outputs = shell_outputs(&args.shell);
+    if let Some(o) = &args.output {
+        outputs.push(o);
+    }
+    let inputs: Vec<&Path> = args.font.iter().map(PathBuf::as_path).collect();
+    check_outputs(&inputs, &outputs)?;
+
+    let sim = simulate_job(&args.shell)?;
+    let mut job = EngraveJob::default();
+    job.text = args.text.clone();
+    job.font = match &args.font {
+        Some(p) => Font::from_file(p, args.font_index)?,
+        None => Font::embedded(),
+    };
+    job.height = TextHeight::parse(&args.height)?;
+    job.letter_spacing = args.letter_spacing;
+    job.egg = sim.egg;
+    job.tool = sim.tool;
+    let mut strategy = StrategyOptions::default().with_strategy(Strategy::parse(&args.strategy)?);
+    if let Some(s) = args.stepover {
+        strategy = strategy.with_stepover(s);
+    }
+    job.strategy = strategy;
+    job.engrave = job
+        .engrave
+        .clone()
+        .with_depth(args.shell.depth)
+        .with_feed(args.feed)
+        .with_clearance(args.clearance);
+    job.engrave.theta_center = args.lon.to_radians();
+    job.depth_tol = args.shell.depth_tol;
+    job.rpm = args.rpm;
+    job.machine = sim.machine.clone();
+    job.dialect = sim.dialect;
+    job.shell_thickness = sim.shell_thickness;
+    job.sim = sim.sim.clone();
+
+    let engraving = shellcarve::engrave(&job)?;
+    write_outputs(&engraving.simulation, &args.shell)?;
+    let summary = engraving.report().summary();
+    match &args.output {
+        Some(path) => {
+            shellcarve::write_atomic(path, engraving.gcode.as_bytes())?;
+            print!("{summary}");
+            println!("wrote {}", path.display());
+        }
+        None => {
+            print!("{}", engraving.gcode);
+            eprint!("{summary}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate(args: SimulateArgs) -> Result<ExitCode> {
+    check_outputs(&[&args.program], &shell_outputs(&args.shell))?;
+    let job = simulate_job(&args.shell)?;
+    let text = std::fs::read_to_string(&args.program)
+        .with_context(|| format!("cannot read the program {}", args.program.display()))?;
+    let sim = shellcarve::simulate(&text, &job)?;
+    write_outputs(&sim, &args.shell)?;
+    print!("{}", sim.report.summary());
+    Ok(if sim.passed() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}

@@ -27,6 +27,7 @@ mod error;
 mod joints;
 mod machine;
 mod motion;
+mod path;
 mod plan;
 mod program;
 
@@ -40,4 +41,5 @@ pub use motion::{
 pub use plan::{
     axis_time, plan_program, AxisRange, PlanOptions, PlannedProgram, DEFAULT_PATH_TOL, DEFAULT_RPM,
 };
+pub use path::{arc_sweep, path_length, path_point};
 pub use program::{ControlMode, Feed, MachineMove, MachineProgram, Path};

@@ -10,6 +10,7 @@ use shellcarve_core::{Move, MoveKind, Pose, Toolpath};
 use crate::error::{KinematicsError, Result};
 use crate::joints::{Axis, Joints};
 use crate::machine::Machine;
+use crate::path::path_point;
 use crate::plan::axis_time;
 use crate::program::{ControlMode, Feed, MachineProgram, Path};
 
@@ -59,50 +60,6 @@ pub fn joints_of(machine: &dyn Machine, mode: ControlMode, c: &Joints) -> Joints
     match mode {
         ControlMode::Joint => *c,
         ControlMode::Tcp => machine.world_to_joints(c),
-    }
-}
-
-/// Programmed coordinates at fraction `t` of a block from `from` to `to`.
-fn interpolate(from: &Joints, to: &Joints, path: &Path, t: f64) -> Joints {
-    let mut j = from.lerp(to, t);
-    if let Path::Arc {
-        center,
-        clockwise,
-        turns,
-        plane,
-    } = *path
-    {
-        let [i0, i1, _] = plane;
-        let (a0, a1) = (
-            (from.values[i1] - center[1]).atan2(from.values[i0] - center[0]),
-            (to.values[i1] - center[1]).atan2(to.values[i0] - center[0]),
-        );
-        let sweep = arc_sweep(a0, a1, clockwise, turns);
-        let r0 = (from.values[i0] - center[0]).hypot(from.values[i1] - center[1]);
-        let r1 = (to.values[i0] - center[0]).hypot(to.values[i1] - center[1]);
-        let r = r0 + (r1 - r0) * t;
-        let a = a0 + sweep * t;
-        j.values[i0] = center[0] + r * a.cos();
-        j.values[i1] = center[1] + r * a.sin();
-    }
-    j
-}
-
-/// Signed sweep of an arc from angle `a0` to `a1` (counter-clockwise positive).
-fn arc_sweep(a0: f64, a1: f64, clockwise: bool, turns: u32) -> f64 {
-    let extra = TAU * f64::from(turns);
-    if clockwise {
-        let mut s = a0 - a1;
-        if s <= 1e-12 {
-            s += TAU;
-        }
-        -(s + extra)
-    } else {
-        let mut s = a1 - a0;
-        if s <= 1e-12 {
-            s += TAU;
-        }
-        s + extra
     }
 }
 
@@ -181,7 +138,7 @@ pub fn sample_motion(
                     let mid = pose_of(
                         machine,
                         mode,
-                        &interpolate(&from, &block.target, &block.path, 0.5),
+                        &path_point(&from, &block.target, &block.path, 0.5),
                     )
                     .tip;
                     (mid - start_pose.tip).norm()
@@ -206,7 +163,7 @@ pub fn sample_motion(
             let c = if k == n {
                 block.target
             } else {
-                interpolate(&from, &block.target, &block.path, k as f64 / n as f64)
+                path_point(&from, &block.target, &block.path, k as f64 / n as f64)
             };
             let pose = pose_of(machine, mode, &c);
             let mut m = Move::new(classify(&kind_feed, &last, &pose), pose, feed_rate);

@@ -1,0 +1,490 @@
+//! The two jobs: engrave text (plan, post, read back, simulate, verify) and simulate a
+//! G-code program. This is the only place that glues G-code, kinematics and the
+//! simulator together.
+
+use std::collections::BTreeMap;
+
+use shellcarve_core::{
+    auto_cap_height, check_fit, engrave_strokes, layout_line, plan_strokes, ArcLengthMap,
+    EggSpec, EngraveOptions, Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface,
+    TextHeight, Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+};
+use shellcarve_gcode::{Dialect, InterpretOptions};
+use shellcarve_kinematics::{
+    check_program_limits, estimate_cycle_time, joints_of, machine_by_name, plan_program,
+    sample_motion, Machine, MachineProgram, PlanOptions, SampleOptions, DEFAULT_RPM,
+};
+use shellcarve_sim::{DepthMap, SimOptions};
+
+use crate::error::{Error, Result};
+use crate::report::{AxisRangeReport, Checks, DepthReport, MoveCounts, Report, SimReport};
+
+/// The reference phrase of the mission.
+pub const REFERENCE_PHRASE: &str =
+    "10th Anniversary of Beijing-Tianjin-Hebei Coordinated Development";
+/// The default tool: a 0.2 mm ball-nose engraver (see the README for why).
+pub const DEFAULT_TOOL: Tool = Tool::Ball { diameter: 0.2 };
+/// Material that must stay under the deepest cut when a shell thickness is given (mm).
+pub const DEFAULT_SHELL_MARGIN: f64 = 0.05;
+/// Default machine preset.
+pub const DEFAULT_MACHINE: &str = "xyzac-trt";
+
+/// Everything an engraving needs. `Default` is the reference job: the reference
+/// phrase, embedded font, auto height, the default egg, tool and machine.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EngraveJob {
+    /// The text to engrave (one line).
+    pub text: String,
+    /// The font. Default: the embedded DejaVu Sans Bold.
+    pub font: Font,
+    /// Cap height. Default [`TextHeight::Auto`].
+    pub height: TextHeight,
+    /// Letter spacing (mm). Default 0.
+    pub letter_spacing: f64,
+    /// The shell. Default [`EggSpec::DEFAULT`] (spheroid 57 × 43 mm).
+    pub egg: EggSpec,
+    /// The tool. Default [`DEFAULT_TOOL`].
+    pub tool: Tool,
+    /// Strategy and stepover. Default: fill.
+    pub strategy: StrategyOptions,
+    /// Depth, clearance, feeds, chord tolerance, longitude.
+    pub engrave: EngraveOptions,
+    /// Half-width of the depth window (mm). Default [`DEFAULT_DEPTH_TOL`].
+    pub depth_tol: f64,
+    /// Spindle speed (rpm). Default [`DEFAULT_RPM`].
+    pub rpm: f64,
+    /// Machine preset name. Default [`DEFAULT_MACHINE`].
+    pub machine: String,
+    /// G-code dialect. Default `linuxcnc-tcp`.
+    pub dialect: Dialect,
+    /// Shell thickness (mm): when given, a cut deeper than it minus
+    /// [`DEFAULT_SHELL_MARGIN`] is an error.
+    pub shell_thickness: Option<f64>,
+    /// Simulation options (texel size etc.).
+    pub sim: SimOptions,
+}
+
+impl Default for EngraveJob {
+    fn default() -> Self {
+        Self {
+            text: REFERENCE_PHRASE.to_string(),
+            font: Font::embedded(),
+            height: TextHeight::Auto,
+            letter_spacing: 0.0,
+            egg: EggSpec::DEFAULT,
+            tool: DEFAULT_TOOL,
+            strategy: StrategyOptions::default().with_strategy(Strategy::Fill),
+            engrave: EngraveOptions::default(),
+            depth_tol: DEFAULT_DEPTH_TOL,
+            rpm: DEFAULT_RPM,
+            machine: DEFAULT_MACHINE.to_string(),
+            dialect: Dialect::LinuxcncTcp,
+            shell_thickness: None,
+            sim: SimOptions::default(),
+        }
+    }
+}
+
+impl EngraveJob {
+    /// The reference job with other text.
+    pub fn with_text(mut self, text: &str) -> Self {
+        self.text = text.to_string();
+        self
+    }
+
+    /// Sets the tool.
+    pub fn with_tool(mut self, tool: Tool) -> Self {
+        self.tool = tool;
+        self
+    }
+
+    /// Sets the G-code dialect.
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Sets the cap height.
+    pub fn with_height(mut self, height: TextHeight) -> Self {
+        self.height = height;
+        self
+    }
+}
+
+/// The result of [`engrave`]: the program, the simulation and the report.
+#[derive(Debug)]
+pub struct Engraving {
+    /// The G-code program.
+    pub gcode: String,
+    /// The intended toolpath in the workpiece frame.
+    pub toolpath: Toolpath,
+    /// The verified simulation of the G-code.
+    pub simulation: Simulation,
+}
+
+impl Engraving {
+    /// The report (also in [`Simulation::report`]).
+    pub fn report(&self) -> &Report {
+        &self.simulation.report
+    }
+}
+
+/// Options for [`simulate`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SimulateJob {
+    /// The shell the program was written for.
+    pub egg: EggSpec,
+    /// The tool.
+    pub tool: Tool,
+    /// The dialect of the program.
+    pub dialect: Dialect,
+    /// Machine preset name.
+    pub machine: String,
+    /// Intended depth (mm), the middle of the depth window.
+    pub depth: f64,
+    /// Half-width of the depth window (mm).
+    pub depth_tol: f64,
+    /// Least clearance above the surface for rapids (mm).
+    pub rapid_clearance: f64,
+    /// Shell thickness (mm), for the breakthrough check.
+    pub shell_thickness: Option<f64>,
+    /// Simulation options.
+    pub sim: SimOptions,
+}
+
+impl Default for SimulateJob {
+    fn default() -> Self {
+        Self {
+            egg: EggSpec::DEFAULT,
+            tool: DEFAULT_TOOL,
+            dialect: Dialect::LinuxcncTcp,
+            machine: DEFAULT_MACHINE.to_string(),
+            depth: DEFAULT_DEPTH,
+            depth_tol: DEFAULT_DEPTH_TOL,
+            rapid_clearance: 0.9 * shellcarve_core::DEFAULT_APPROACH,
+            shell_thickness: None,
+            sim: SimOptions::default(),
+        }
+    }
+}
+
+/// A simulated program: the shell, the tool motion, the depth map and the report.
+#[derive(Debug)]
+pub struct Simulation {
+    /// The shell surface.
+    pub surface: Box<dyn Surface>,
+    /// The tool motion as the controller executes the program (workpiece frame).
+    pub motion: Toolpath,
+    /// The simulated cut depths.
+    pub depth_map: DepthMap,
+    /// What was measured and checked.
+    pub report: Report,
+}
+
+impl Simulation {
+    /// True when every check passed.
+    pub fn passed(&self) -> bool {
+        self.report.checks.passed()
+    }
+
+    /// The shaded picture of the engraved shell.
+    pub fn preview(&self) -> image::RgbImage {
+        shellcarve_render::render_shell(
+            self.surface.as_ref(),
+            &self.depth_map,
+            &shellcarve_render::ShellViewOptions::default(),
+        )
+    }
+
+    /// The colour depth map of the engraved band.
+    pub fn depth_map_image(&self) -> image::RgbImage {
+        shellcarve_render::render_depth_map(
+            &self.depth_map,
+            &shellcarve_render::DepthMapImageOptions::default(),
+        )
+    }
+}
+
+fn shell_warning(depth: f64) -> String {
+    format!(
+        "no --shell-thickness given: the cut is {depth:.2} mm deep, about a chicken shell's whole thickness (0.33-0.37 mm); give --shell-thickness to refuse a cut that would break through"
+    )
+}
+
+fn check_shell(depth: f64, thickness: f64) -> Result<()> {
+    if !(thickness.is_finite() && thickness > 0.0) {
+        return Err(shellcarve_core::CoreError::InvalidParameter {
+            name: "--shell-thickness (mm)".into(),
+            value: thickness,
+            expected: "a positive thickness in mm".into(),
+        }
+        .into());
+    }
+    let limit = thickness - DEFAULT_SHELL_MARGIN;
+    if depth > limit {
+        return Err(Error::Breakthrough {
+            depth_mm: depth,
+            thickness_mm: thickness,
+            margin_mm: DEFAULT_SHELL_MARGIN,
+            limit_mm: limit,
+        });
+    }
+    Ok(())
+}
+
+/// Plans, posts, reads back and simulates the engraving of `job.text`.
+///
+/// Returns an error, and nothing to write, when any input is bad, any pose is out of
+/// reach, or the simulated cut fails a check (depth outside the window, a rapid
+/// through the shell, an axis limit, breakthrough).
+pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
+    let surface = job.egg.build()?;
+    let tool = job.tool.validate()?;
+    let mut warnings = Vec::new();
+    let depth = job.engrave.depth;
+    shellcarve_core::check_range("--depth (mm)", depth, 0.001, 5.0)?;
+    shellcarve_core::check_range("--depth-tol (mm)", job.depth_tol, 0.001, 1.0)?;
+    // Without a thickness, `simulate` warns with the simulated depth.
+    if let Some(t) = job.shell_thickness {
+        check_shell(depth + job.engrave.chord_tol, t)?;
+    }
+    let machine = machine_by_name(&job.machine)?;
+    let layout_options = LayoutOptions::default().with_letter_spacing(job.letter_spacing);
+    let r0 = surface.baseline_radius();
+    let cap = match job.height {
+        TextHeight::Auto => {
+            auto_cap_height(&job.font, &job.text, std::f64::consts::TAU * r0, &layout_options)?
+        }
+        TextHeight::CapHeight(h) => h,
+    };
+    let mut layout = layout_line(&job.font, &job.text, cap, &layout_options)?;
+    layout.translate(-layout.width / 2.0, 0.0);
+    check_fit(
+        surface.as_ref(),
+        layout.width,
+        layout.y_min,
+        layout.y_max,
+        tool.max_radius().min(1.0) + job.engrave.clearance,
+    )?;
+    let map = ArcLengthMap {
+        r0,
+        theta_center: job.engrave.theta_center,
+    };
+    let distortion = map.distortion(surface.as_ref(), layout.y_min, layout.y_max);
+    let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
+    warnings.extend(plan.warnings.iter().cloned());
+    let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
+    let header = vec![
+        format!("shellcarve {}: engrave {:?}", env!("CARGO_PKG_VERSION"), job.text),
+        format!(
+            "egg {} / font {} at cap height {cap:.2} mm / strategy {}",
+            job.egg,
+            job.font.name(),
+            job.strategy.strategy
+        ),
+        format!(
+            "tool {tool} / depth {depth:.3} mm / feed {} mm/min / {} rpm",
+            job.engrave.feed, job.rpm
+        ),
+        format!(
+            "machine {} / post {} / workpiece origin at the egg centre, Z along its axis",
+            machine.name(),
+            job.dialect
+        ),
+    ];
+    let mut plan_options = PlanOptions::default()
+        .with_mode(job.dialect.control_mode())
+        .with_rpm(job.rpm);
+    plan_options.header = header;
+    let planned = plan_program(machine.as_ref(), &toolpath, &plan_options)?;
+    let gcode = shellcarve_gcode::emit(&planned.program, job.dialect)?;
+
+    let sim_job = SimulateJob {
+        egg: job.egg,
+        tool,
+        dialect: job.dialect,
+        machine: job.machine.clone(),
+        depth,
+        depth_tol: job.depth_tol,
+        rapid_clearance: 0.9 * job.engrave.approach,
+        shell_thickness: job.shell_thickness,
+        sim: job.sim.clone(),
+    };
+    let mut simulation = simulate(&gcode, &sim_job)?;
+    let r = &mut simulation.report;
+    r.command = "engrave".into();
+    r.text = Some(job.text.clone());
+    r.font = Some(job.font.name().to_string());
+    r.cap_height_mm = Some(cap);
+    r.text_length_mm = Some(layout.width);
+    r.strategy = Some(job.strategy.strategy.to_string());
+    r.feed_mm_min = Some(job.engrave.feed);
+    r.chip_load_mm = Some(job.engrave.feed / (job.rpm * f64::from(tool.flutes())));
+    r.coverage_min = Some(plan.min_coverage);
+    r.map_scale_distortion = Some(distortion);
+    r.planned_cycle_time_s = Some(planned.cycle_time_s);
+    r.max_path_deviation_mm = Some(planned.max_path_deviation);
+    let mut all = warnings;
+    all.append(&mut r.warnings);
+    r.warnings = all;
+    if !simulation.passed() {
+        return Err(Error::Verification(simulation.report.checks.failures.join("; ")));
+    }
+    Ok(Engraving {
+        gcode,
+        toolpath,
+        simulation,
+    })
+}
+
+/// Reads a G-code program back as the controller would, simulates the material
+/// removal on the shell and checks the result. Checks that fail are recorded in the
+/// report (`checks`), not returned as errors; bad input is an error.
+pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
+    let surface = job.egg.build()?;
+    let tool = job.tool.validate()?;
+    let machine = machine_by_name(&job.machine)?;
+    let mode = job.dialect.control_mode();
+    let program = shellcarve_gcode::interpret(program_text, mode, &InterpretOptions::default())?;
+    let motion = sample_motion(machine.as_ref(), &program, &SampleOptions::default())?;
+    let depth_map = shellcarve_sim::simulate(surface.as_ref(), &tool, &motion, &job.sim)?;
+    let stats = shellcarve_sim::depth_along_cuts(&depth_map, surface.as_ref(), &motion);
+    let rapids = shellcarve_sim::check_rapids(surface.as_ref(), &motion, job.rapid_clearance);
+    let limits = check_program_limits(machine.as_ref(), &program);
+    let window = [job.depth - job.depth_tol, job.depth + job.depth_tol];
+
+    let mut failures = Vec::new();
+    let depth_ok = stats.samples > 0 && stats.min >= window[0] && stats.max <= window[1];
+    if stats.samples == 0 {
+        failures.push("the program cuts nothing on the shell".to_string());
+    } else if !depth_ok {
+        failures.push(format!(
+            "simulated cut depth {:.4}..{:.4} mm leaves the window {:.3}..{:.3} mm",
+            stats.min, stats.max, window[0], window[1]
+        ));
+    }
+    for f in rapids.iter().take(10) {
+        failures.push(format!(
+            "rapid {} comes within {:.3} mm of the shell{} at θ = {:.2}°, s = {:.3} mm",
+            f.line.map_or_else(|| format!("move {}", f.move_index), |l| format!("on line {l}")),
+            f.clearance,
+            if f.inside { " (inside it)" } else { "" },
+            f.coord.0.to_degrees(),
+            f.coord.1
+        ));
+    }
+    for e in limits.iter().take(10) {
+        failures.push(e.to_string());
+    }
+    let mut warnings = Vec::new();
+    let breakthrough = match job.shell_thickness {
+        Some(t) => {
+            let b = shellcarve_sim::breakthrough(&depth_map, t, DEFAULT_SHELL_MARGIN);
+            if !b.passes {
+                failures.push(
+                    Error::Breakthrough {
+                        depth_mm: b.deepest,
+                        thickness_mm: t,
+                        margin_mm: DEFAULT_SHELL_MARGIN,
+                        limit_mm: t - DEFAULT_SHELL_MARGIN,
+                    }
+                    .to_string(),
+                );
+            }
+            Some(b.passes)
+        }
+        None => {
+            warnings.push(shell_warning(f64::from(depth_map.max_depth())));
+            None
+        }
+    };
+
+    let (rapid_blocks, feed_blocks) = count_blocks(&program);
+    let report = Report {
+        command: "simulate".into(),
+        text: None,
+        font: None,
+        cap_height_mm: None,
+        text_length_mm: None,
+        egg: job.egg.to_string(),
+        tool: tool.to_string(),
+        strategy: None,
+        machine: machine.name().to_string(),
+        post: job.dialect.to_string(),
+        spindle_rpm: program.spindle_rpm,
+        feed_mm_min: None,
+        chip_load_mm: None,
+        moves: MoveCounts {
+            blocks: program.moves.len(),
+            rapid: rapid_blocks,
+            feed: feed_blocks,
+            rapid_length_mm: motion.length(MoveKind::Rapid),
+            cut_length_mm: motion.length(MoveKind::Cut),
+        },
+        cut_depth_mm: DepthReport {
+            min: stats.min,
+            max: stats.max,
+            mean: stats.mean,
+            samples: stats.samples,
+            deepest_anywhere: f64::from(depth_map.max_depth()),
+        },
+        depth_window_mm: window,
+        cycle_time_s: estimate_cycle_time(machine.as_ref(), &program),
+        planned_cycle_time_s: None,
+        max_path_deviation_mm: None,
+        axis_ranges: axis_ranges(machine.as_ref(), &program),
+        coverage_min: None,
+        map_scale_distortion: None,
+        simulation: SimReport {
+            texel_mm: depth_map.texel(),
+            grid: depth_map.info(),
+        },
+        checks: Checks {
+            depth_in_window: depth_ok,
+            rapids_clear: rapids.is_empty(),
+            axis_limits_ok: limits.is_empty(),
+            breakthrough_ok: breakthrough,
+            failures,
+        },
+        warnings,
+    };
+    Ok(Simulation {
+        surface,
+        motion,
+        depth_map,
+        report,
+    })
+}
+
+fn count_blocks(program: &MachineProgram) -> (usize, usize) {
+    let rapid = program
+        .moves
+        .iter()
+        .filter(|m| matches!(m.feed, shellcarve_kinematics::Feed::Rapid))
+        .count();
+    (rapid, program.moves.len() - rapid)
+}
+
+fn axis_ranges(machine: &dyn Machine, program: &MachineProgram) -> BTreeMap<String, AxisRangeReport> {
+    let mut out = BTreeMap::new();
+    for &axis in machine.axes() {
+        let (lo, hi) = program.moves.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
+            let v = joints_of(machine, program.mode, &m.target).display_value(axis);
+            (lo.min(v), hi.max(v))
+        });
+        if lo.is_finite() {
+            out.insert(
+                axis.to_string(),
+                AxisRangeReport {
+                    min: lo,
+                    max: hi,
+                    unit: if axis.is_rotary() { "deg" } else { "mm" },
+                    joint: true,
+                },
+            );
+        }
+    }
+    out
+}

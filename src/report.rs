@@ -1,0 +1,203 @@
+//! The machine-readable report (`--report out.json`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What an engraving or a simulation measured and checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// `engrave` or `simulate`.
+    pub command: String,
+    /// The engraved text (engrave only).
+    pub text: Option<String>,
+    /// The font used (engrave only).
+    pub font: Option<String>,
+    /// Cap height chosen or given (mm; engrave only).
+    pub cap_height_mm: Option<f64>,
+    /// Length of the line along the baseline (mm; engrave only).
+    pub text_length_mm: Option<f64>,
+    /// The shell, e.g. `spheroid:57x43`.
+    pub egg: String,
+    /// The tool, e.g. `ball:0.2`.
+    pub tool: String,
+    /// The strategy (engrave only).
+    pub strategy: Option<String>,
+    /// The machine preset.
+    pub machine: String,
+    /// The G-code dialect.
+    pub post: String,
+    /// Spindle speed (rpm).
+    pub spindle_rpm: f64,
+    /// Cutting feed (mm/min; engrave only).
+    pub feed_mm_min: Option<f64>,
+    /// Chip load per tooth at that feed and speed (mm; engrave only).
+    pub chip_load_mm: Option<f64>,
+    /// Block counts and path lengths.
+    pub moves: MoveCounts,
+    /// Simulated depth along the cutting tip paths.
+    pub cut_depth_mm: DepthReport,
+    /// The depth window `[min, max]` (mm).
+    pub depth_window_mm: [f64; 2],
+    /// Cycle time of the program read back (s): feeds and axis speed limits, no
+    /// acceleration (a lower bound).
+    pub cycle_time_s: f64,
+    /// Cycle time estimated by the planner (s; engrave only).
+    pub planned_cycle_time_s: Option<f64>,
+    /// Largest tip deviation from the intended path after subdivision (mm; engrave
+    /// only; 0 in TCP mode where the controller moves the tip straight).
+    pub max_path_deviation_mm: Option<f64>,
+    /// Joint ranges per axis.
+    pub axis_ranges: BTreeMap<String, AxisRangeReport>,
+    /// Smallest fraction of any glyph's area the tool reaches (engrave, fill only).
+    pub coverage_min: Option<f64>,
+    /// Largest scale distortion of the text-to-surface map over the text band.
+    pub map_scale_distortion: Option<f64>,
+    /// The simulation grid.
+    pub simulation: SimReport,
+    /// Check results.
+    pub checks: Checks,
+    /// Warnings for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Counts of blocks and lengths of tip paths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MoveCounts {
+    /// All motion blocks.
+    pub blocks: usize,
+    /// Rapid (G0) blocks.
+    pub rapid: usize,
+    /// Feed (G1/G2/G3) blocks.
+    pub feed: usize,
+    /// Tip path length at rapid rate (mm).
+    pub rapid_length_mm: f64,
+    /// Tip path length of cutting moves (mm).
+    pub cut_length_mm: f64,
+}
+
+/// Depth statistics (mm).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DepthReport {
+    /// Shallowest along the cutting tip paths.
+    pub min: f64,
+    /// Deepest along the cutting tip paths.
+    pub max: f64,
+    /// Mean along the cutting tip paths.
+    pub mean: f64,
+    /// Samples taken.
+    pub samples: usize,
+    /// Deepest texel anywhere on the map.
+    pub deepest_anywhere: f64,
+}
+
+/// Range of one axis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AxisRangeReport {
+    /// Lowest position.
+    pub min: f64,
+    /// Highest position.
+    pub max: f64,
+    /// `mm` or `deg`.
+    pub unit: &'static str,
+    /// True: joint positions (what the axis limits apply to).
+    pub joint: bool,
+}
+
+/// The simulation grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimReport {
+    /// Texel size (mm).
+    pub texel_mm: f64,
+    /// Grid origin, size and axes.
+    pub grid: shellcarve_sim::GridInfo,
+}
+
+/// Check results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Checks {
+    /// Simulated depth along the cuts inside the window.
+    pub depth_in_window: bool,
+    /// No rapid comes too close to the shell.
+    pub rapids_clear: bool,
+    /// Every block inside the axis travel.
+    pub axis_limits_ok: bool,
+    /// Breakthrough check against `--shell-thickness` (absent without it).
+    pub breakthrough_ok: Option<bool>,
+    /// What failed, in words.
+    pub failures: Vec<String>,
+}
+
+impl Checks {
+    /// True when nothing failed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+impl Report {
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// A short human summary.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        if let (Some(text), Some(cap)) = (&self.text, self.cap_height_mm) {
+            let _ = writeln!(
+                s,
+                "engraved {:?}: {} characters at cap height {cap:.2} mm ({:.1} mm long) on {}",
+                text,
+                text.chars().count(),
+                self.text_length_mm.unwrap_or(0.0),
+                self.egg
+            );
+        }
+        let _ = writeln!(
+            s,
+            "tool {}, {}, {} post, machine {}",
+            self.tool,
+            self.strategy.as_deref().unwrap_or("program read back"),
+            self.post,
+            self.machine
+        );
+        let _ = writeln!(
+            s,
+            "moves: {} blocks ({} rapid, {} feed), cut path {:.0} mm, rapid path {:.0} mm",
+            self.moves.blocks,
+            self.moves.rapid,
+            self.moves.feed,
+            self.moves.cut_length_mm,
+            self.moves.rapid_length_mm
+        );
+        let t = self.cycle_time_s;
+        let _ = writeln!(s, "cycle time: {}m {:02}s (feeds and axis speeds, no acceleration)", (t / 60.0).floor(), (t % 60.0).round() as u32 % 60);
+        let _ = writeln!(
+            s,
+            "simulated depth along the cuts: {:.4}..{:.4} mm (mean {:.4}), window {:.3}..{:.3} mm",
+            self.cut_depth_mm.min,
+            self.cut_depth_mm.max,
+            self.cut_depth_mm.mean,
+            self.depth_window_mm[0],
+            self.depth_window_mm[1]
+        );
+        for (axis, r) in &self.axis_ranges {
+            let _ = write!(s, "{axis} {:.2}..{:.2} {}  ", r.min, r.max, r.unit);
+        }
+        s.push('\n');
+        if self.checks.passed() {
+            s.push_str("checks: all passed\n");
+        } else {
+            for f in &self.checks.failures {
+                let _ = writeln!(s, "FAILED: {f}");
+            }
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "warning: {w}");
+        }
+        s
+    }
+}

@@ -1,0 +1,104 @@
+//! The `shellcarve` binary as a user runs it.
+
+use std::process::Command;
+
+fn shellcarve() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shellcarve"))
+}
+
+#[test]
+fn engrave_writes_every_output_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let out = shellcarve()
+        .args(["engrave", "Egg", "--height", "3", "-o"])
+        .arg(p("egg.ngc"))
+        .arg("--preview")
+        .arg(p("egg.png"))
+        .arg("--depth-map")
+        .arg(p("egg-depth.png"))
+        .arg("--report")
+        .arg(p("egg.json"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("cycle time") && stdout.contains("simulated depth"), "{stdout}");
+    assert!(stdout.contains("warning: no --shell-thickness"), "{stdout}");
+    let gcode = std::fs::read_to_string(p("egg.ngc")).unwrap();
+    assert!(gcode.contains("S18000 M3") && gcode.trim_end().ends_with("M2"));
+    for png in ["egg.png", "egg-depth.png"] {
+        let bytes = std::fs::read(p(png)).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+    }
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p("egg.json")).unwrap()).unwrap();
+    for key in ["text", "egg", "tool", "machine", "post", "moves", "cut_depth_mm", "depth_window_mm", "cycle_time_s", "axis_ranges", "warnings"] {
+        assert!(report.get(key).is_some(), "report lacks {key}");
+    }
+    let min = report["cut_depth_mm"]["min"].as_f64().unwrap();
+    let max = report["cut_depth_mm"]["max"].as_f64().unwrap();
+    assert!(min >= 0.30 && max <= 0.40, "{min}..{max}");
+
+    // The program simulates on its own, with the same verdict.
+    let sim = shellcarve()
+        .arg("simulate")
+        .arg(p("egg.ngc"))
+        .arg("--report")
+        .arg(p("sim.json"))
+        .output()
+        .unwrap();
+    assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stdout));
+    let again: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p("sim.json")).unwrap()).unwrap();
+    assert!((again["cut_depth_mm"]["min"].as_f64().unwrap() - min).abs() < 1e-9);
+}
+
+#[test]
+fn bad_input_exits_non_zero_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[&[&str]] = &[
+        &["engrave", "Egg 京"],
+        &["engrave", "Egg", "--tool", "drill:3"],
+        &["engrave", "Egg", "--height", "NaN"],
+        &["engrave", "Egg", "--depth", "-1"],
+        &["engrave", "Egg", "--egg", "spheroid:57"],
+        &["engrave", "Egg", "--post", "fanuc-9000"],
+        &["engrave", "Egg", "--font", "/nonexistent.ttf"],
+        &["engrave", "Egg", "--shell-thickness", "0.3"],
+    ];
+    for args in cases {
+        let out = shellcarve()
+            .args(*args)
+            .arg("-o")
+            .arg(dir.path().join("out.ngc"))
+            .arg("--report")
+            .arg(dir.path().join("out.json"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{args:?} left a file");
+    }
+}
+
+#[test]
+fn simulate_rejects_malformed_gcode_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("bad.ngc");
+    std::fs::write(&prog, "G21 G90\nG1 X1 Y2 F100\nG41 X3\nM2\n").unwrap();
+    let out = shellcarve().arg("simulate").arg(&prog).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("line 3"), "{err}");
+}
+
+#[test]
+fn machines_and_help_list_what_there_is() {
+    let out = shellcarve().arg("machines").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("xyzac-trt"));
+    let help = shellcarve().args(["engrave", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for opt in ["--font", "--height", "--egg", "--tool", "--strategy", "--depth", "--post", "--shell-thickness"] {
+        assert!(text.contains(opt), "help lacks {opt}");
+    }
+}

@@ -1,0 +1,152 @@
+//! The whole pipeline on short phrases: depth window, tool axes on the normal, rapids
+//! clear of the shell, and LinuxCNC's interpreter agreeing with ours on the program.
+
+use std::process::Command;
+
+use shellcarve::shellcarve_core::{MoveKind, TextHeight, Tool};
+use shellcarve::shellcarve_gcode::{canon, canon_to_string, Dialect};
+use shellcarve::{engrave, EngraveJob, Error};
+
+fn short_job(text: &str) -> EngraveJob {
+    EngraveJob::default()
+        .with_text(text)
+        .with_height(TextHeight::CapHeight(3.0))
+}
+
+#[test]
+fn short_phrase_is_cut_inside_the_depth_window_in_both_dialects() {
+    for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
+        let job = short_job("Egg 10").with_dialect(dialect);
+        let e = engrave(&job).unwrap();
+        let r = e.report();
+        assert!(r.cut_depth_mm.samples > 1000, "{dialect}: {:?}", r.cut_depth_mm);
+        assert!(r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40, "{dialect}: {:?}", r.cut_depth_mm);
+        // The simulated floor sits at the commanded depth to well under the window.
+        assert!((r.cut_depth_mm.mean - 0.35).abs() < 0.01, "{dialect}: {:?}", r.cut_depth_mm);
+        assert!(r.checks.passed(), "{:?}", r.checks);
+        assert!(r.cycle_time_s > 1.0);
+    }
+}
+
+#[test]
+fn tool_axis_follows_the_normal_and_rapids_clear_the_shell() {
+    for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
+        let e = engrave(&short_job("AC").with_dialect(dialect)).unwrap();
+        let surface = e.simulation.surface.as_ref();
+        let motion = &e.simulation.motion;
+        let mut cuts = 0;
+        for (from, m) in motion.segments() {
+            match m.kind {
+                MoveKind::Cut => {
+                    let c = surface.closest(&m.pose.tip);
+                    let angle = surface.normal(c.coord).angle(&m.pose.axis).to_degrees();
+                    assert!(angle < 0.5, "{dialect}: axis {angle}° off the normal");
+                    cuts += 1;
+                }
+                MoveKind::Rapid => {
+                    for k in 0..=50 {
+                        let t = k as f64 / 50.0;
+                        let q = from.tip + (m.pose.tip - from.tip) * t;
+                        let d = surface.closest(&q).signed_distance;
+                        assert!(d > 0.15, "{dialect}: rapid at {d} mm from the shell");
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(cuts > 100);
+    }
+}
+
+fn rs274_moves(text: &str) -> Vec<(String, Vec<f64>)> {
+    text.lines()
+        .filter_map(|l| {
+            let body = l.split_once("N..... ")?.1.trim();
+            let (name, rest) = body.split_once('(')?;
+            if !matches!(name, "STRAIGHT_TRAVERSE" | "STRAIGHT_FEED" | "ARC_FEED" | "SET_FEED_RATE") {
+                return None;
+            }
+            let nums = rest
+                .trim_end_matches(')')
+                .split(',')
+                .filter_map(|n| n.trim().parse::<f64>().ok())
+                .collect();
+            Some((name.to_string(), nums))
+        })
+        .collect()
+}
+
+fn ours(text: &str) -> Vec<(String, Vec<f64>)> {
+    let printed = canon_to_string(&canon(text).unwrap());
+    let with_prefix: String = printed.lines().map(|l| format!("    1 N..... {l}\n")).collect();
+    rs274_moves(&with_prefix)
+}
+
+#[test]
+fn linuxcnc_reads_our_programs_as_we_do() {
+    if std::env::var_os("SHELLCARVE_SKIP_RS274").is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
+        let e = engrave(&short_job("Hi").with_dialect(dialect)).unwrap();
+        let ngc = dir.path().join(format!("{dialect}.ngc"));
+        let out = dir.path().join(format!("{dialect}.txt"));
+        std::fs::write(&ngc, &e.gcode).unwrap();
+        let status = Command::new("rs274")
+            .arg("-g")
+            .arg(&ngc)
+            .arg(&out)
+            .env("HOME", dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("rs274 is missing: install linuxcnc-uspace (bash .ci/setup)");
+        assert!(status.status.success(), "rs274 rejected our {dialect} program: {}", String::from_utf8_lossy(&status.stderr));
+        let theirs = rs274_moves(&std::fs::read_to_string(&out).unwrap());
+        let mine = ours(&e.gcode);
+        let moves = |v: &[(String, Vec<f64>)]| v.iter().filter(|(n, _)| n != "SET_FEED_RATE").count();
+        assert_eq!(moves(&theirs), moves(&mine), "{dialect}: move counts differ");
+        assert!(moves(&mine) > 100);
+        assert_eq!(theirs.len(), mine.len(), "{dialect}: canonical line counts differ");
+        for (a, b) in theirs.iter().zip(&mine) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(a.1.len(), b.1.len());
+            for (x, y) in a.1.iter().zip(&b.1) {
+                assert!((x - y).abs() <= 1e-4 * x.abs().max(1.0), "{dialect}: {} {:?} vs {:?}", a.0, a.1, b.1);
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    let missing = engrave(&short_job("Egg 京")).unwrap_err().to_string();
+    assert!(missing.contains("U+4EAC"), "{missing}");
+
+    let long = "A very long line of text that cannot possibly go around a chicken egg at five millimetres";
+    let err = engrave(&short_job(long).with_height(TextHeight::CapHeight(5.0))).unwrap_err().to_string();
+    assert!(err.contains("mm long") && err.contains("135.1"), "{err}");
+
+    let mut job = short_job("Egg");
+    job.shell_thickness = Some(0.35);
+    assert!(matches!(engrave(&job), Err(Error::Breakthrough { .. })));
+
+    let wide = short_job("Egg").with_tool(Tool::Ball { diameter: 1.0 });
+    let err = engrave(&wide).unwrap_err().to_string();
+    assert!(err.contains("narrower tool"), "{err}");
+
+    let mut nan = short_job("Egg");
+    nan.engrave = nan.engrave.clone().with_depth(f64::NAN);
+    assert!(engrave(&nan).unwrap_err().to_string().contains("depth"));
+}
+
+#[test]
+fn shell_thickness_guard_passes_a_goose_egg() {
+    let mut job = short_job("Egg");
+    job.shell_thickness = Some(0.53);
+    let e = engrave(&job).unwrap();
+    assert_eq!(e.report().checks.breakthrough_ok, Some(true));
+    assert!(!e.report().warnings.iter().any(|w| w.contains("--shell-thickness")));
+    let plain = engrave(&short_job("Egg")).unwrap();
+    assert!(plain.report().warnings.iter().any(|w| w.contains("--shell-thickness")));
+}
