@@ -24,8 +24,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write_atomic(&dir.join("anniversary.ngc"), engraving.gcode.as_bytes())?;
     shellcarve::shellcarve_render::save_png_atomic(&preview, &dir.join("anniversary.png"))?;
     shellcarve::shellcarve_render::save_png_atomic(&depth, &dir.join("anniversary-depth.png"))?;
-    write_atomic(&dir.join("anniversary.json"), engraving.report().to_json().as_bytes())?;
+    write_atomic(
+        &dir.join("anniversary.json"),
+        engraving.report().to_json().as_bytes(),
+    )?;
     print!("{}", engraving.report().summary());
-    println!("wrote anniversary.ngc, anniversary.png, anniversary-depth.png, anniversary.json in {}", dir.display());
+    println!(
+        "wrote anniversary.ngc, anniversary.png, anniversary-depth.png, anniversary.json in {}",
+        dir.display()
+    );
     Ok(())
 }

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use shellcarve_core::{
-    auto_cap_height, check_fit, engrave_strokes, layout_line, plan_strokes, ArcLengthMap,
-    EggSpec, EngraveOptions, Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface,
-    TextHeight, Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    auto_cap_height, check_fit, engrave_strokes, layout_line, plan_strokes, ArcLengthMap, EggSpec,
+    EngraveOptions, Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, TextHeight,
+    Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
@@ -254,9 +254,12 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let layout_options = LayoutOptions::default().with_letter_spacing(job.letter_spacing);
     let r0 = surface.baseline_radius();
     let cap = match job.height {
-        TextHeight::Auto => {
-            auto_cap_height(&job.font, &job.text, std::f64::consts::TAU * r0, &layout_options)?
-        }
+        TextHeight::Auto => auto_cap_height(
+            &job.font,
+            &job.text,
+            std::f64::consts::TAU * r0,
+            &layout_options,
+        )?,
         TextHeight::CapHeight(h) => h,
     };
     let mut layout = layout_line(&job.font, &job.text, cap, &layout_options)?;
@@ -277,7 +280,11 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     warnings.extend(plan.warnings.iter().cloned());
     let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
     let header = vec![
-        format!("shellcarve {}: engrave {:?}", env!("CARGO_PKG_VERSION"), job.text),
+        format!(
+            "shellcarve {}: engrave {:?}",
+            env!("CARGO_PKG_VERSION"),
+            job.text
+        ),
         format!(
             "egg {} / font {} at cap height {cap:.2} mm / strategy {}",
             job.egg,
@@ -330,7 +337,9 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     all.append(&mut r.warnings);
     r.warnings = all;
     if !simulation.passed() {
-        return Err(Error::Verification(simulation.report.checks.failures.join("; ")));
+        return Err(Error::Verification(
+            simulation.report.checks.failures.join("; "),
+        ));
     }
     Ok(Engraving {
         gcode,
@@ -368,7 +377,10 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
     for f in rapids.iter().take(10) {
         failures.push(format!(
             "rapid {} comes within {:.3} mm of the shell{} at θ = {:.2}°, s = {:.3} mm",
-            f.line.map_or_else(|| format!("move {}", f.move_index), |l| format!("on line {l}")),
+            f.line.map_or_else(
+                || format!("move {}", f.move_index),
+                |l| format!("on line {l}")
+            ),
             f.clearance,
             if f.inside { " (inside it)" } else { "" },
             f.coord.0.to_degrees(),
@@ -467,13 +479,20 @@ fn count_blocks(program: &MachineProgram) -> (usize, usize) {
     (rapid, program.moves.len() - rapid)
 }
 
-fn axis_ranges(machine: &dyn Machine, program: &MachineProgram) -> BTreeMap<String, AxisRangeReport> {
+fn axis_ranges(
+    machine: &dyn Machine,
+    program: &MachineProgram,
+) -> BTreeMap<String, AxisRangeReport> {
     let mut out = BTreeMap::new();
     for &axis in machine.axes() {
-        let (lo, hi) = program.moves.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
-            let v = joints_of(machine, program.mode, &m.target).display_value(axis);
-            (lo.min(v), hi.max(v))
-        });
+        let (lo, hi) =
+            program
+                .moves
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
+                    let v = joints_of(machine, program.mode, &m.target).display_value(axis);
+                    (lo.min(v), hi.max(v))
+                });
         if lo.is_finite() {
             out.insert(
                 axis.to_string(),

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use shellcarve::shellcarve_core::{
-    EggSpec, Font, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE,
-    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+    EggSpec, Font, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE, DEFAULT_DEPTH,
+    DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
@@ -146,7 +146,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{name}");
                 for &axis in m.axes() {
                     if let Some(l) = m.limit(axis) {
-                        let (k, unit) = if axis.is_rotary() { (180.0 / std::f64::consts::PI, "deg") } else { (1.0, "mm") };
+                        let (k, unit) = if axis.is_rotary() {
+                            (180.0 / std::f64::consts::PI, "deg")
+                        } else {
+                            (1.0, "mm")
+                        };
                         println!(
                             "  {axis}: {:.1} .. {:.1} {unit}, {:.0} {unit}/s",
                             l.min * k,
@@ -159,9 +163,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fonts => {
-            println!("default  {}", shellcarve::shellcarve_core::EMBEDDED_FONT_NAME);
+            println!(
+                "default  {}",
+                shellcarve::shellcarve_core::EMBEDDED_FONT_NAME
+            );
             for (path, faces) in system_fonts() {
-                println!("{}{}", path.display(), if faces > 1 { format!("  ({faces} faces: --font-index 0..{})", faces - 1) } else { String::new() });
+                println!(
+                    "{}{}",
+                    path.display(),
+                    if faces > 1 {
+                        format!("  ({faces} faces: --font-index 0..{})", faces - 1)
+                    } else {
+                        String::new()
+                    }
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -170,14 +185,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn system_fonts() -> Vec<(PathBuf, u32)> {
     let mut out = Vec::new();
-    let mut stack = vec![PathBuf::from("/usr/share/fonts"), PathBuf::from("/usr/local/share/fonts")];
+    let mut stack = vec![
+        PathBuf::from("/usr/share/fonts"),
+        PathBuf::from("/usr/local/share/fonts"),
+    ];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("ttf" | "otf" | "ttc")) {
+            } else if matches!(
+                p.extension()
+                    .and_then(|x| x.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+                Some("ttf" | "otf" | "ttc")
+            ) {
                 let faces = std::fs::read(&p).map(|b| Font::face_count(&b)).unwrap_or(0);
                 if faces > 0 {
                     out.push((p, faces));
@@ -207,19 +233,32 @@ fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
 /// output's directory exists, before any work is done.
 fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
     for (i, out) in outputs.iter().enumerate() {
-        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         if !dir.is_dir() {
-            bail!("cannot write {}: the directory {} does not exist", out.display(), dir.display());
+            bail!(
+                "cannot write {}: the directory {} does not exist",
+                out.display(),
+                dir.display()
+            );
         }
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         for input in inputs {
             if canon(out) == canon(input) {
-                bail!("the output {} is also an input; choose another output file", out.display());
+                bail!(
+                    "the output {} is also an input; choose another output file",
+                    out.display()
+                );
             }
         }
         for other in &outputs[..i] {
             if canon(out) == canon(other) {
-                bail!("{} is given as two outputs; give each output its own file", out.display());
+                bail!(
+                    "{} is given as two outputs; give each output its own file",
+                    out.display()
+                );
             }
         }
     }
@@ -315,5 +354,9 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let sim = shellcarve::simulate(&text, &job)?;
     write_outputs(&sim, &args.shell)?;
     print!("{}", sim.report.summary());
-    Ok(if sim.passed() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if sim.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

@@ -174,7 +174,12 @@ impl Report {
             self.moves.rapid_length_mm
         );
         let t = self.cycle_time_s;
-        let _ = writeln!(s, "cycle time: {}m {:02}s (feeds and axis speeds, no acceleration)", (t / 60.0).floor(), (t % 60.0).round() as u32 % 60);
+        let _ = writeln!(
+            s,
+            "cycle time: {}m {:02}s (feeds and axis speeds, no acceleration)",
+            (t / 60.0).floor(),
+            (t % 60.0).round() as u32 % 60
+        );
         let _ = writeln!(
             s,
             "simulated depth along the cuts: {:.4}..{:.4} mm (mean {:.4}), window {:.3}..{:.3} mm",

@@ -22,8 +22,15 @@ fn engrave_writes_every_output_and_a_summary() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("cycle time") && stdout.contains("simulated depth"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("cycle time") && stdout.contains("simulated depth"),
+        "{stdout}"
+    );
     assert!(stdout.contains("warning: no --shell-thickness"), "{stdout}");
     let gcode = std::fs::read_to_string(p("egg.ngc")).unwrap();
     assert!(gcode.contains("S18000 M3") && gcode.trim_end().ends_with("M2"));
@@ -31,8 +38,21 @@ fn engrave_writes_every_output_and_a_summary() {
         let bytes = std::fs::read(p(png)).unwrap();
         assert_eq!(&bytes[1..4], b"PNG");
     }
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p("egg.json")).unwrap()).unwrap();
-    for key in ["text", "egg", "tool", "machine", "post", "moves", "cut_depth_mm", "depth_window_mm", "cycle_time_s", "axis_ranges", "warnings"] {
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("egg.json")).unwrap()).unwrap();
+    for key in [
+        "text",
+        "egg",
+        "tool",
+        "machine",
+        "post",
+        "moves",
+        "cut_depth_mm",
+        "depth_window_mm",
+        "cycle_time_s",
+        "axis_ranges",
+        "warnings",
+    ] {
         assert!(report.get(key).is_some(), "report lacks {key}");
     }
     let min = report["cut_depth_mm"]["min"].as_f64().unwrap();
@@ -47,8 +67,13 @@ fn engrave_writes_every_output_and_a_summary() {
         .arg(p("sim.json"))
         .output()
         .unwrap();
-    assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stdout));
-    let again: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p("sim.json")).unwrap()).unwrap();
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stdout)
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("sim.json")).unwrap()).unwrap();
     assert!((again["cut_depth_mm"]["min"].as_f64().unwrap() - min).abs() < 1e-9);
 }
 
@@ -77,7 +102,11 @@ fn bad_input_exits_non_zero_and_writes_nothing() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} succeeded");
         assert!(err.starts_with("error: "), "{args:?}: {err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{args:?} left a file");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{args:?} left a file"
+        );
     }
 }
 
@@ -98,7 +127,16 @@ fn machines_and_help_list_what_there_is() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("xyzac-trt"));
     let help = shellcarve().args(["engrave", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
-    for opt in ["--font", "--height", "--egg", "--tool", "--strategy", "--depth", "--post", "--shell-thickness"] {
+    for opt in [
+        "--font",
+        "--height",
+        "--egg",
+        "--tool",
+        "--strategy",
+        "--depth",
+        "--post",
+        "--shell-thickness",
+    ] {
         assert!(text.contains(opt), "help lacks {opt}");
     }
 }

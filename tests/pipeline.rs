@@ -19,10 +19,22 @@ fn short_phrase_is_cut_inside_the_depth_window_in_both_dialects() {
         let job = short_job("Egg 10").with_dialect(dialect);
         let e = engrave(&job).unwrap();
         let r = e.report();
-        assert!(r.cut_depth_mm.samples > 1000, "{dialect}: {:?}", r.cut_depth_mm);
-        assert!(r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40, "{dialect}: {:?}", r.cut_depth_mm);
+        assert!(
+            r.cut_depth_mm.samples > 1000,
+            "{dialect}: {:?}",
+            r.cut_depth_mm
+        );
+        assert!(
+            r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+            "{dialect}: {:?}",
+            r.cut_depth_mm
+        );
         // The simulated floor sits at the commanded depth to well under the window.
-        assert!((r.cut_depth_mm.mean - 0.35).abs() < 0.01, "{dialect}: {:?}", r.cut_depth_mm);
+        assert!(
+            (r.cut_depth_mm.mean - 0.35).abs() < 0.01,
+            "{dialect}: {:?}",
+            r.cut_depth_mm
+        );
         assert!(r.checks.passed(), "{:?}", r.checks);
         assert!(r.cycle_time_s > 1.0);
     }
@@ -63,7 +75,10 @@ fn rs274_moves(text: &str) -> Vec<(String, Vec<f64>)> {
         .filter_map(|l| {
             let body = l.split_once("N..... ")?.1.trim();
             let (name, rest) = body.split_once('(')?;
-            if !matches!(name, "STRAIGHT_TRAVERSE" | "STRAIGHT_FEED" | "ARC_FEED" | "SET_FEED_RATE") {
+            if !matches!(
+                name,
+                "STRAIGHT_TRAVERSE" | "STRAIGHT_FEED" | "ARC_FEED" | "SET_FEED_RATE"
+            ) {
                 return None;
             }
             let nums = rest
@@ -78,7 +93,10 @@ fn rs274_moves(text: &str) -> Vec<(String, Vec<f64>)> {
 
 fn ours(text: &str) -> Vec<(String, Vec<f64>)> {
     let printed = canon_to_string(&canon(text).unwrap());
-    let with_prefix: String = printed.lines().map(|l| format!("    1 N..... {l}\n")).collect();
+    let with_prefix: String = printed
+        .lines()
+        .map(|l| format!("    1 N..... {l}\n"))
+        .collect();
     rs274_moves(&with_prefix)
 }
 
@@ -101,18 +119,37 @@ fn linuxcnc_reads_our_programs_as_we_do() {
             .stdin(std::process::Stdio::null())
             .output()
             .expect("rs274 is missing: install linuxcnc-uspace (bash .ci/setup)");
-        assert!(status.status.success(), "rs274 rejected our {dialect} program: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "rs274 rejected our {dialect} program: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         let theirs = rs274_moves(&std::fs::read_to_string(&out).unwrap());
         let mine = ours(&e.gcode);
-        let moves = |v: &[(String, Vec<f64>)]| v.iter().filter(|(n, _)| n != "SET_FEED_RATE").count();
-        assert_eq!(moves(&theirs), moves(&mine), "{dialect}: move counts differ");
+        let moves =
+            |v: &[(String, Vec<f64>)]| v.iter().filter(|(n, _)| n != "SET_FEED_RATE").count();
+        assert_eq!(
+            moves(&theirs),
+            moves(&mine),
+            "{dialect}: move counts differ"
+        );
         assert!(moves(&mine) > 100);
-        assert_eq!(theirs.len(), mine.len(), "{dialect}: canonical line counts differ");
+        assert_eq!(
+            theirs.len(),
+            mine.len(),
+            "{dialect}: canonical line counts differ"
+        );
         for (a, b) in theirs.iter().zip(&mine) {
             assert_eq!(a.0, b.0);
             assert_eq!(a.1.len(), b.1.len());
             for (x, y) in a.1.iter().zip(&b.1) {
-                assert!((x - y).abs() <= 1e-4 * x.abs().max(1.0), "{dialect}: {} {:?} vs {:?}", a.0, a.1, b.1);
+                assert!(
+                    (x - y).abs() <= 1e-4 * x.abs().max(1.0),
+                    "{dialect}: {} {:?} vs {:?}",
+                    a.0,
+                    a.1,
+                    b.1
+                );
             }
         }
     }
@@ -123,8 +160,11 @@ fn bad_inputs_are_clear_errors() {
     let missing = engrave(&short_job("Egg 京")).unwrap_err().to_string();
     assert!(missing.contains("U+4EAC"), "{missing}");
 
-    let long = "A very long line of text that cannot possibly go around a chicken egg at five millimetres";
-    let err = engrave(&short_job(long).with_height(TextHeight::CapHeight(5.0))).unwrap_err().to_string();
+    let long =
+        "A very long line of text that cannot possibly go around a chicken egg at five millimetres";
+    let err = engrave(&short_job(long).with_height(TextHeight::CapHeight(5.0)))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("mm long") && err.contains("135.1"), "{err}");
 
     let mut job = short_job("Egg");
@@ -146,7 +186,15 @@ fn shell_thickness_guard_passes_a_goose_egg() {
     job.shell_thickness = Some(0.53);
     let e = engrave(&job).unwrap();
     assert_eq!(e.report().checks.breakthrough_ok, Some(true));
-    assert!(!e.report().warnings.iter().any(|w| w.contains("--shell-thickness")));
+    assert!(!e
+        .report()
+        .warnings
+        .iter()
+        .any(|w| w.contains("--shell-thickness")));
     let plain = engrave(&short_job("Egg")).unwrap();
-    assert!(plain.report().warnings.iter().any(|w| w.contains("--shell-thickness")));
+    assert!(plain
+        .report()
+        .warnings
+        .iter()
+        .any(|w| w.contains("--shell-thickness")));
 }

@@ -136,7 +136,13 @@ impl ArcLengthMap {
 }
 
 /// Checks that a line of `width` mm spanning `y_min..y_max` fits on the surface.
-pub fn check_fit(surface: &dyn Surface, width: f64, y_min: f64, y_max: f64, margin: f64) -> Result<()> {
+pub fn check_fit(
+    surface: &dyn Surface,
+    width: f64,
+    y_min: f64,
+    y_max: f64,
+    margin: f64,
+) -> Result<()> {
     let circumference = std::f64::consts::TAU * surface.baseline_radius();
     if width > circumference {
         return Err(CoreError::TextTooLong {
@@ -303,8 +309,11 @@ fn rapid_hops(
         }
     }
     for c in out {
-        path.moves
-            .push(Move::new(MoveKind::Rapid, offset_pose(surface, c, clearance), 0.0));
+        path.moves.push(Move::new(
+            MoveKind::Rapid,
+            offset_pose(surface, c, clearance),
+            0.0,
+        ));
     }
 }
 
@@ -367,7 +376,11 @@ mod tests {
             // The rapid up from the approach height starts there; hops start at the
             // clearance height and must keep half of it.
             let start = egg.closest(&from.tip).signed_distance;
-            let floor = if start > o.clearance - 1e-9 { 0.5 * o.clearance } else { o.approach };
+            let floor = if start > o.clearance - 1e-9 {
+                0.5 * o.clearance
+            } else {
+                o.approach
+            };
             for k in 0..=20 {
                 let t = k as f64 / 20.0;
                 let q = Point3::from(from.tip.coords * (1.0 - t) + m.pose.tip.coords * t);
@@ -379,7 +392,9 @@ mod tests {
     #[test]
     fn too_long_text_is_an_error_with_both_lengths() {
         let egg = Spheroid::new(57.0, 43.0).unwrap();
-        let err = check_fit(&egg, 200.0, 0.0, 2.0, 0.5).unwrap_err().to_string();
+        let err = check_fit(&egg, 200.0, 0.0, 2.0, 0.5)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("200.0") && err.contains("135.1"), "{err}");
     }
 

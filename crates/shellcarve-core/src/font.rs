@@ -80,6 +80,15 @@ impl Font {
         Ok(font)
     }
 
+    /// Number of faces in font file bytes: the count of a collection, 1 for a single
+    /// valid font, 0 for anything else.
+    pub fn face_count(bytes: &[u8]) -> u32 {
+        match ttf_parser::fonts_in_collection(bytes) {
+            Some(n) => n,
+            None => u32::from(ttf_parser::Face::parse(bytes, 0).is_ok()),
+        }
+    }
+
     /// The font's name as given (file name or the embedded font's name).
     pub fn name(&self) -> &str {
         &self.name
@@ -98,7 +107,10 @@ impl Font {
                 let faces = ttf_parser::fonts_in_collection(data);
                 let reason = match (faces, ttf_parser::Face::parse(data, self.index)) {
                     (Some(n), _) if self.index >= n => {
-                        format!("the collection has {n} faces (0..{}); pick one with --font-index", n.saturating_sub(1))
+                        format!(
+                            "the collection has {n} faces (0..{}); pick one with --font-index",
+                            n.saturating_sub(1)
+                        )
                     }
                     (_, Err(e)) => e.to_string(),
                     (_, Ok(_)) => "the shaping tables could not be read".to_string(),
@@ -149,7 +161,10 @@ mod tests {
     fn garbage_is_a_clear_error() {
         let err = Font::from_bytes(vec![0, 1, 2, 3, 4, 5], 0, "junk.ttf").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("junk.ttf") && msg.contains("not a valid"), "{msg}");
+        assert!(
+            msg.contains("junk.ttf") && msg.contains("not a valid"),
+            "{msg}"
+        );
         let err = Font::from_file(std::path::Path::new("/nonexistent/font.ttf"), 0).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/font.ttf"));
     }

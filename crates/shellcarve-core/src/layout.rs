@@ -328,7 +328,9 @@ fn flatten(path: lyon_path::Path, tolerance: f64) -> Vec<Vec<Point2>> {
             PathEvent::Begin { at } => {
                 current = vec![Point2::new(f64::from(at.x), f64::from(at.y))];
             }
-            PathEvent::Line { to, .. } => current.push(Point2::new(f64::from(to.x), f64::from(to.y))),
+            PathEvent::Line { to, .. } => {
+                current.push(Point2::new(f64::from(to.x), f64::from(to.y)))
+            }
             PathEvent::End { .. } => {
                 if current.len() > 1 && (current[0] - current[current.len() - 1]).norm() < 1e-9 {
                     current.pop();
@@ -359,7 +361,8 @@ mod tests {
         let font = Font::embedded();
         let o = LayoutOptions::default();
         let av = measure_line(&font, "AV", 2.0, &o).unwrap();
-        let sum = measure_line(&font, "A", 2.0, &o).unwrap() + measure_line(&font, "V", 2.0, &o).unwrap();
+        let sum =
+            measure_line(&font, "A", 2.0, &o).unwrap() + measure_line(&font, "V", 2.0, &o).unwrap();
         assert!(av < sum - 1e-3, "AV {av} vs A+V {sum}");
     }
 
@@ -398,7 +401,13 @@ mod tests {
         // The bowl of 'o' is made of curves: all vertices must be close to each other
         // along the contour (no long chords).
         let font = Font::embedded();
-        let l = layout_line(&font, "o", 3.0, &LayoutOptions::default().with_tolerance(0.001)).unwrap();
+        let l = layout_line(
+            &font,
+            "o",
+            3.0,
+            &LayoutOptions::default().with_tolerance(0.001),
+        )
+        .unwrap();
         for c in &l.glyphs[0].contours {
             for w in c.windows(2) {
                 assert!((w[1] - w[0]).norm() < 0.5);

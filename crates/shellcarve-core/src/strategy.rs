@@ -175,7 +175,10 @@ fn describe_chars(chars: &[char]) -> String {
     let mut v: Vec<char> = chars.to_vec();
     v.sort_unstable();
     v.dedup();
-    v.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+    v.iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 type Edge = (Point2, Point2);
@@ -565,7 +568,12 @@ mod tests {
             for w in s.points.windows(2) {
                 // No tool-centre segment comes within r of the hole's interior.
                 let mid = (w[0].coords + w[1].coords) / 2.0;
-                assert!(!(mid.x > 0.5 + 1e-9 && mid.x < 1.5 - 1e-9 && mid.y > 0.5 + 1e-9 && mid.y < 1.5 - 1e-9));
+                assert!(
+                    !(mid.x > 0.5 + 1e-9
+                        && mid.x < 1.5 - 1e-9
+                        && mid.y > 0.5 + 1e-9
+                        && mid.y < 1.5 - 1e-9)
+                );
             }
         }
         assert!(plan.min_coverage > 0.95);

@@ -145,14 +145,14 @@ const ARC_TABLE_INTERVALS: usize = 2048;
 
 /// Gauss–Legendre nodes and weights on [-1, 1], 8 points (exact for degree 15).
 const GL8: [(f64, f64); 8] = [
-    (-0.960_289_856_497_536_2, 0.101_228_536_290_376_26),
+    (-0.960_289_856_497_536_3, 0.101_228_536_290_376_26),
     (-0.796_666_477_413_626_7, 0.222_381_034_453_374_47),
-    (-0.525_532_409_916_329_0, 0.313_706_645_877_887_3),
-    (-0.183_434_642_495_649_8, 0.362_683_783_378_362_0),
-    (0.183_434_642_495_649_8, 0.362_683_783_378_362_0),
-    (0.525_532_409_916_329_0, 0.313_706_645_877_887_3),
+    (-0.525_532_409_916_329, 0.313_706_645_877_887_3),
+    (-0.183_434_642_495_649_8, 0.362_683_783_378_362),
+    (0.183_434_642_495_649_8, 0.362_683_783_378_362),
+    (0.525_532_409_916_329, 0.313_706_645_877_887_3),
     (0.796_666_477_413_626_7, 0.222_381_034_453_374_47),
-    (0.960_289_856_497_536_2, 0.101_228_536_290_376_26),
+    (0.960_289_856_497_536_3, 0.101_228_536_290_376_26),
 ];
 
 /// A spheroid (ellipsoid of revolution) about Z: the default stand-in for an egg.
@@ -234,7 +234,11 @@ impl Spheroid {
         let k = k.clamp(1, ARC_TABLE_INTERVALS) - 1;
         let h = std::f64::consts::PI / ARC_TABLE_INTERVALS as f64;
         let (t0, t1) = (self.table[k], self.table[k + 1]);
-        let frac = if t1 > t0 { (from_pole - t0) / (t1 - t0) } else { 0.0 };
+        let frac = if t1 > t0 {
+            (from_pole - t0) / (t1 - t0)
+        } else {
+            0.0
+        };
         let lo = k as f64 * h;
         let hi = lo + h;
         let mut phi = lo + frac * h;
@@ -325,7 +329,11 @@ impl Surface for Spheroid {
             let (d2r, d2z) = (-b * sin, -a * cos);
             let f = (pr - r) * d1r + (pz - z) * d1z;
             let df = d1r * d1r + d1z * d1z + (pr - r) * d2r + (pz - z) * d2z;
-            let step = if df > 1e-12 { f / df } else { f.signum() * 1e-3 };
+            let step = if df > 1e-12 {
+                f / df
+            } else {
+                f.signum() * 1e-3
+            };
             let next = (phi - step.clamp(-0.2, 0.2)).clamp(0.0, std::f64::consts::PI);
             if (next - phi).abs() < 1e-15 {
                 phi = next;
@@ -379,7 +387,9 @@ impl EggSpec {
         let bad = || CoreError::BadSpec {
             what: "egg".into(),
             given: text.into(),
-            expected: "spheroid:LENGTHxBREADTH (mm, e.g. spheroid:57x43), sphere:DIAMETER, or chicken".into(),
+            expected:
+                "spheroid:LENGTHxBREADTH (mm, e.g. spheroid:57x43), sphere:DIAMETER, or chicken"
+                    .into(),
         };
         let t = text.trim().to_ascii_lowercase();
         if t == "chicken" {

@@ -38,8 +38,9 @@ impl Tool {
         let bad = || CoreError::BadSpec {
             what: "tool".into(),
             given: text.into(),
-            expected: "ball:DIAMETER, flat:DIAMETER or v:ANGLE:TIP (mm and degrees, e.g. v:30:0.05)"
-                .into(),
+            expected:
+                "ball:DIAMETER, flat:DIAMETER or v:ANGLE:TIP (mm and degrees, e.g. v:30:0.05)"
+                    .into(),
         };
         let t = text.trim().to_ascii_lowercase();
         let mut parts = t.split(':');
@@ -83,9 +84,19 @@ impl Tool {
                 tip_width,
                 diameter,
             } => {
-                check("V-bit angle (degrees)", included_angle.to_degrees(), 5.0, 170.0)?;
+                check(
+                    "V-bit angle (degrees)",
+                    included_angle.to_degrees(),
+                    5.0,
+                    170.0,
+                )?;
                 check("V-bit tip width (mm)", tip_width, 0.0, 5.0)?;
-                check("V-bit shank diameter (mm)", diameter, tip_width.max(0.01), 50.0)?;
+                check(
+                    "V-bit shank diameter (mm)",
+                    diameter,
+                    tip_width.max(0.01),
+                    50.0,
+                )?;
             }
         }
         Ok(self)
@@ -176,7 +187,15 @@ mod tests {
 
     #[test]
     fn bad_tools_are_errors() {
-        for t in ["ball", "ball:-1", "ball:NaN", "v:30", "v:200:0.1", "drill:3", "flat:1:2"] {
+        for t in [
+            "ball",
+            "ball:-1",
+            "ball:NaN",
+            "v:30",
+            "v:200:0.1",
+            "drill:3",
+            "flat:1:2",
+        ] {
             assert!(Tool::parse(t).is_err(), "{t}");
         }
     }

@@ -14,7 +14,6 @@
 
 use std::f64::consts::SQRT_2;
 
-
 use crate::canon::LengthUnits;
 
 /// LinuxCNC's arc tolerances in program units (interp_internal.hh, 2.9).
@@ -150,5 +149,4 @@ mod tests {
         assert!(!ok(0.11, 100.0));
         assert!(check_center([1.0, 0.0], [1.001, 0.0], [1.002, 0.0], MM).is_err());
     }
-
 }

@@ -7,11 +7,11 @@
 use shellcarve_kinematics::{ControlMode, Feed, Joints, MachineMove, MachineProgram, Path};
 
 use crate::arc::{center_from_radius, check_center, ArcTolerance};
-use shellcarve_kinematics::arc_sweep;
 use crate::block::{classify, invalid, Block, Motion, AXIS_LETTERS};
 use crate::canon::{CanonLine, FeedMode, LengthUnits, Plane};
 use crate::error::{GcodeError, Result};
 use crate::lexer::{lex_line, Comment, Line, Word};
+use shellcarve_kinematics::arc_sweep;
 
 /// How [`interpret`] reads a program.
 #[derive(Debug, Clone, PartialEq)]

@@ -38,8 +38,8 @@ pub use motion::{
     check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, SampleOptions,
     DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,
 };
+pub use path::{arc_sweep, path_length, path_point};
 pub use plan::{
     axis_time, plan_program, AxisRange, PlanOptions, PlannedProgram, DEFAULT_PATH_TOL, DEFAULT_RPM,
 };
-pub use path::{arc_sweep, path_length, path_point};
 pub use program::{ControlMode, Feed, MachineMove, MachineProgram, Path};

@@ -302,15 +302,15 @@ mod tests {
             let w = Joints::new([x, y, z, a, 0.0, c]);
             let j = m.world_to_joints(&w);
             let r = linuxcnc_inverse([x, y, z], a, c, dy, dz);
-            for i in 0..3 {
-                prop_assert!((j.values[i] - r[i]).abs() < 1e-9);
+            for (got, want) in j.values.iter().zip(r) {
+                prop_assert!((got - want).abs() < 1e-9);
             }
         }
 
         #[test]
         fn forward_inverts_inverse(
             x in -40.0f64..40.0, y in -40.0f64..40.0, z in -40.0f64..40.0,
-            theta in -3.14f64..3.14, phi in 0.0f64..3.14, prev_c in -20.0f64..20.0,
+            theta in -PI..PI, phi in 0.0f64..PI, prev_c in -20.0f64..20.0,
         ) {
             let m = XyzacTrt::with_offsets(3.0, -30.0);
             let axis = UnitVector3::new_normalize(Vector3::new(
@@ -330,12 +330,18 @@ mod tests {
     fn inverse_prefers_the_branch_inside_limits() {
         let m = XyzacTrt::preset();
         // Equator, facing +X: A = +90° is inside −30..120, A = −90° is not.
-        let pose = Pose::new(Point3::new(21.5, 0.0, 0.0), UnitVector3::new_normalize(Vector3::x()));
+        let pose = Pose::new(
+            Point3::new(21.5, 0.0, 0.0),
+            UnitVector3::new_normalize(Vector3::x()),
+        );
         let j = m.inverse(&pose, None, "test").unwrap();
         assert!((j.get(Axis::A) - PI / 2.0).abs() < 1e-12);
         assert!((j.get(Axis::C) - PI / 2.0).abs() < 1e-12);
         // Pointing straight down needs A = 180°, outside the travel on both branches.
-        let down = Pose::new(Point3::new(0.0, 0.0, -28.5), UnitVector3::new_normalize(-Vector3::z()));
+        let down = Pose::new(
+            Point3::new(0.0, 0.0, -28.5),
+            UnitVector3::new_normalize(-Vector3::z()),
+        );
         let err = m.inverse(&down, None, "move 7").unwrap_err().to_string();
         assert!(err.contains("axis A") && err.contains("move 7"), "{err}");
     }
@@ -344,7 +350,10 @@ mod tests {
     fn singular_pose_holds_c() {
         let m = XyzacTrt::preset();
         let prev = Joints::new([0.0, 0.0, 0.0, 0.1, 0.0, 1.234]);
-        let up = Pose::new(Point3::new(0.0, 0.0, 28.5), UnitVector3::new_normalize(Vector3::z()));
+        let up = Pose::new(
+            Point3::new(0.0, 0.0, 28.5),
+            UnitVector3::new_normalize(Vector3::z()),
+        );
         let j = m.inverse(&up, Some(&prev), "t").unwrap();
         assert_eq!(j.get(Axis::C), 1.234);
         assert_eq!(j.get(Axis::A), 0.0);

@@ -178,7 +178,10 @@ pub fn sample_motion(
 
 /// Every block whose joint positions leave the machine's travel, as errors naming the
 /// block (G-code line), axis, value and limit.
-pub fn check_program_limits(machine: &dyn Machine, program: &MachineProgram) -> Vec<KinematicsError> {
+pub fn check_program_limits(
+    machine: &dyn Machine,
+    program: &MachineProgram,
+) -> Vec<KinematicsError> {
     program
         .moves
         .iter()
@@ -239,8 +242,13 @@ mod tests {
             let th = -1.0 + 2.0 * k as f64 / 40.0;
             let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.2));
             let tip = Point3::new(21.0 * th.cos(), 21.0 * th.sin(), 1.0);
-            let kind = if k == 0 { MoveKind::Rapid } else { MoveKind::Cut };
-            path.moves.push(Move::new(kind, Pose::new(tip, axis), 180.0));
+            let kind = if k == 0 {
+                MoveKind::Rapid
+            } else {
+                MoveKind::Cut
+            };
+            path.moves
+                .push(Move::new(kind, Pose::new(tip, axis), 180.0));
         }
         path
     }
@@ -267,7 +275,11 @@ mod tests {
             }
             assert_eq!(motion.count(MoveKind::Rapid), 1);
             let t = estimate_cycle_time(&m, &planned.program);
-            assert!((t - planned.cycle_time_s).abs() < 1e-6 * t, "{mode:?} {t} {}", planned.cycle_time_s);
+            assert!(
+                (t - planned.cycle_time_s).abs() < 1e-6 * t,
+                "{mode:?} {t} {}",
+                planned.cycle_time_s
+            );
         }
     }
 
@@ -284,13 +296,21 @@ mod tests {
         let start = Joints::new([1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
         program.moves.push(crate::program::MachineMove {
             target: Joints::new([0.0, 1.0, 0.0, 0.0, 0.0, 0.0]),
-            path: Path::Arc { center: [0.0, 0.0], clockwise: false, turns: 0, plane: [0, 1, 2] },
+            path: Path::Arc {
+                center: [0.0, 0.0],
+                clockwise: false,
+                turns: 0,
+                plane: [0, 1, 2],
+            },
             feed: Feed::UnitsPerMinute(100.0),
             line: Some(3),
             comment: None,
             cutting: true,
         });
-        let o = SampleOptions { start: Some(start), ..SampleOptions::default() };
+        let o = SampleOptions {
+            start: Some(start),
+            ..SampleOptions::default()
+        };
         let motion = sample_motion(&m, &program, &o).unwrap();
         assert!(motion.moves.len() >= 30);
         for s in &motion.moves {

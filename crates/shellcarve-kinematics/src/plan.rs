@@ -109,7 +109,10 @@ pub fn plan_program(
             expected: "a positive length".into(),
         });
     }
-    if !(options.spindle_rpm.is_finite() && options.spindle_rpm > 0.0 && options.spindle_rpm <= 100_000.0) {
+    if !(options.spindle_rpm.is_finite()
+        && options.spindle_rpm > 0.0
+        && options.spindle_rpm <= 100_000.0)
+    {
         return Err(KinematicsError::InvalidParameter {
             name: "--rpm".into(),
             value: options.spindle_rpm,
@@ -176,9 +179,11 @@ pub fn plan_program(
         .axes()
         .iter()
         .map(|&axis| {
-            let (min, max) = joints_out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), j| {
-                (lo.min(j.get(axis)), hi.max(j.get(axis)))
-            });
+            let (min, max) = joints_out
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), j| {
+                    (lo.min(j.get(axis)), hi.max(j.get(axis)))
+                });
             AxisRange { axis, min, max }
         })
         .collect();
@@ -226,7 +231,9 @@ fn block_feed(
     m: &shellcarve_core::Move,
     mode: ControlMode,
 ) -> (Feed, f64) {
-    let axis_s = from.map(|(_, j)| axis_time(machine, j, to.1)).unwrap_or(0.0);
+    let axis_s = from
+        .map(|(_, j)| axis_time(machine, j, to.1))
+        .unwrap_or(0.0);
     if m.kind == MoveKind::Rapid {
         return (Feed::Rapid, axis_s);
     }
@@ -281,8 +288,26 @@ fn subdivide(
     let axis = UnitVector3::new_normalize(a.0.axis.into_inner() + b.0.axis.into_inner());
     let mid = Pose::new(tip, axis);
     let mj = machine.inverse(&mid, Some(a.1), context)?;
-    subdivide(machine, a, (&mid, &mj), tol, context, level + 1, out, max_dev)?;
-    subdivide(machine, (&mid, &mj), b, tol, context, level + 1, out, max_dev)
+    subdivide(
+        machine,
+        a,
+        (&mid, &mj),
+        tol,
+        context,
+        level + 1,
+        out,
+        max_dev,
+    )?;
+    subdivide(
+        machine,
+        (&mid, &mj),
+        b,
+        tol,
+        context,
+        level + 1,
+        out,
+        max_dev,
+    )
 }
 
 #[cfg(test)]
@@ -298,8 +323,13 @@ mod tests {
             let th = -2.5 + 5.0 * k as f64 / n as f64;
             let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.0));
             let tip = Point3::new(radius * th.cos(), radius * th.sin(), 1.0);
-            let kind = if k == 0 { MoveKind::Rapid } else { MoveKind::Cut };
-            path.moves.push(Move::new(kind, Pose::new(tip, axis), 180.0));
+            let kind = if k == 0 {
+                MoveKind::Rapid
+            } else {
+                MoveKind::Cut
+            };
+            path.moves
+                .push(Move::new(kind, Pose::new(tip, axis), 180.0));
         }
         path
     }
@@ -310,7 +340,11 @@ mod tests {
         let path = ring_path(20, 21.0);
         let o = PlanOptions::default().with_mode(ControlMode::Joint);
         let planned = plan_program(&m, &path, &o).unwrap();
-        assert!(planned.program.moves.len() > 21 * 10, "{}", planned.program.moves.len());
+        assert!(
+            planned.program.moves.len() > 21 * 10,
+            "{}",
+            planned.program.moves.len()
+        );
         assert!(planned.max_path_deviation <= o.path_tol);
         // Independent check: sample every block densely through forward kinematics.
         for w in planned.joints.windows(2) {
@@ -328,7 +362,11 @@ mod tests {
             assert!((w[1].get(Axis::C) - w[0].get(Axis::C)).abs() < 0.5);
         }
         let expected = 5.0 * 21.0 / 180.0 * 60.0;
-        assert!((planned.cycle_time_s - expected).abs() / expected < 0.01, "{}", planned.cycle_time_s);
+        assert!(
+            (planned.cycle_time_s - expected).abs() / expected < 0.01,
+            "{}",
+            planned.cycle_time_s
+        );
     }
 
     #[test]
@@ -347,8 +385,14 @@ mod tests {
         let m = XyzacTrt::preset();
         let mut path = Toolpath::new();
         let down = UnitVector3::new_normalize(-Vector3::z());
-        path.moves.push(Move::new(MoveKind::Rapid, Pose::new(Point3::new(0.0, 0.0, -30.0), down), 0.0));
-        let err = plan_program(&m, &path, &PlanOptions::default()).unwrap_err().to_string();
+        path.moves.push(Move::new(
+            MoveKind::Rapid,
+            Pose::new(Point3::new(0.0, 0.0, -30.0), down),
+            0.0,
+        ));
+        let err = plan_program(&m, &path, &PlanOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("move 1") && err.contains("axis A"), "{err}");
     }
 }

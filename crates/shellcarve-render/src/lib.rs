@@ -1,1 +1,42 @@
-//! shellcarve-render (under construction in this session).
+//! PNG previews of simulated engravings: the unwrapped depth map in a colour map with a
+//! scale bar, and ray-cast shaded views of the shell with the engraving.
+//!
+//! Units are millimetres and radians; surfaces and depth maps come from
+//! `shellcarve-core` and `shellcarve-sim` (workpiece frame W, surface coordinates
+//! (θ, s)). Pictures are `image::RgbImage`; [`save_png_atomic`] writes them without
+//! ever leaving a partial file.
+//!
+//! # Example
+//!
+//! ```
+//! use shellcarve_core::Spheroid;
+//! use shellcarve_render::{render_depth_map, render_shell, DepthMapImageOptions, ShellViewOptions};
+//! use shellcarve_sim::DepthMap;
+//!
+//! let egg = Spheroid::new(57.0, 43.0).unwrap();
+//! let mut map = DepthMap::new(-0.05, -0.5, 0.01, 21.5, 200, 100);
+//! for i in 20..180 {
+//!     map.raise(i, 50, 0.3);
+//! }
+//! let flat = render_depth_map(&map, &DepthMapImageOptions::default());
+//! assert!(flat.width() >= 200);
+//! let shaded = render_shell(&egg, &map, &ShellViewOptions::default().with_min_px_per_mm(8.0));
+//! assert!(shaded.width() > 0);
+//! ```
+
+mod colormap;
+mod depth_image;
+mod error;
+mod save;
+mod shell;
+
+pub use depth_image::{render_depth_map, DepthMapImageOptions, DEFAULT_MAX_IMAGE_WIDTH};
+pub use error::RenderError;
+pub use save::save_png_atomic;
+pub use shell::{render_shell, ShellViewOptions, DEFAULT_MIN_PX_PER_MM};
+
+/// The image type the renderers return (8-bit RGB).
+pub use image::RgbImage;
+
+#[cfg(test)]
+mod tests;

@@ -29,7 +29,9 @@ pub struct DepthMap {
 
 impl std::fmt::Debug for DepthMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DepthMap").field("info", &self.info()).finish()
+        f.debug_struct("DepthMap")
+            .field("info", &self.info())
+            .finish()
     }
 }
 
@@ -145,7 +147,7 @@ impl DepthMap {
     /// Depth at the texel nearest to `c` (mm); 0 off the grid.
     pub fn sample_nearest(&self, c: SurfaceCoord) -> f32 {
         let (x, y) = self.fractional(c);
-        if !(x.is_finite() && y.is_finite()) || !self.contains(c) {
+        if !(x.is_finite() && y.is_finite() && self.contains(c)) {
             return 0.0;
         }
         self.depth_at_texel(x.round().max(0.0) as usize, y.round().max(0.0) as usize)
@@ -154,7 +156,7 @@ impl DepthMap {
     /// Depth at `c` interpolated bilinearly between texel centres (mm); 0 off the grid.
     pub fn sample(&self, c: SurfaceCoord) -> f32 {
         let (x, y) = self.fractional(c);
-        if !(x.is_finite() && y.is_finite()) || !self.contains(c) {
+        if !(x.is_finite() && y.is_finite() && self.contains(c)) {
             return 0.0;
         }
         let (fx, fy) = (x.floor(), y.floor());
@@ -182,8 +184,14 @@ impl DepthMap {
             let mut ti = i0 / TILE;
             while ti * TILE < i1 {
                 if let Some(t) = &self.tiles[tj * self.tiles_x + ti] {
-                    let (a0, a1) = (i0.max(ti * TILE) - ti * TILE, i1.min((ti + 1) * TILE) - ti * TILE);
-                    let (b0, b1) = (j0.max(tj * TILE) - tj * TILE, j1.min((tj + 1) * TILE) - tj * TILE);
+                    let (a0, a1) = (
+                        i0.max(ti * TILE) - ti * TILE,
+                        i1.min((ti + 1) * TILE) - ti * TILE,
+                    );
+                    let (b0, b1) = (
+                        j0.max(tj * TILE) - tj * TILE,
+                        j1.min((tj + 1) * TILE) - tj * TILE,
+                    );
                     for row in t.chunks_exact(TILE).take(b1).skip(b0) {
                         for &v in &row[a0..a1] {
                             best = best.max(v);

@@ -26,6 +26,14 @@ pub enum SimError {
         /// Its source line, when known.
         line: Option<usize>,
     },
+    /// The tool's dimensions are invalid.
+    #[error("invalid tool {tool}: {reason}")]
+    InvalidTool {
+        /// The tool description.
+        tool: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The simulator has no solid model for this tool kind.
     #[error("the simulator cannot model the tool {tool}; use a ball, flat or V tool")]
     UnsupportedTool {

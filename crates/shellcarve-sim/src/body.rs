@@ -1,0 +1,407 @@
+//! The tool as a solid, and the exact deepest point of a straight sweep along a line.
+//!
+//! Every tool is modelled as a convex solid of revolution about its axis, from its tip
+//! up to `length` mm: a ball end mill is a sphere of radius `r` centred `r` above the
+//! tip plus a cylinder of radius `r` from there up (the shank); a flat end mill is a
+//! cylinder with a flat bottom; a V-bit is a cone frustum (tip flat of width `w`,
+//! half-angle `α`) that widens to the shank diameter `D` and continues as a cylinder.
+//! A convex solid swept along a straight segment at a fixed orientation is convex (it
+//! is the Minkowski sum of the solid and the segment), so along a line the swept
+//! volume is one interval and its far end is what the depth map needs.
+
+use shellcarve_core::{Tool, Vector3};
+
+use crate::SimError;
+
+/// Feasibility slack for candidate points (mm, and the same for the unitless `u`).
+const FEAS_TOL: f64 = 1e-9;
+
+/// A convex frustum-with-cylinder profile `ρ(h) = min(c0 + k·h, r_max)` on
+/// `h ∈ [h_lo, h_hi]` (heights above the tip along the axis).
+#[derive(Debug, Clone, Copy)]
+struct Frustum {
+    c0: f64,
+    k: f64,
+    r_max: f64,
+    h_lo: f64,
+    h_hi: f64,
+}
+
+/// The solid model of a tool.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Body {
+    /// Ball radius, for the ball end mill's sphere.
+    ball: Option<f64>,
+    /// The conical/cylindrical part.
+    frustum: Frustum,
+}
+
+/// One straight sweep at a fixed orientation, relative to a texel: `w = P − p0` (texel
+/// point minus the start tip), `n` the texel's outward normal, `d` the tip
+/// displacement, `a` the unit tool axis.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SweepQuery {
+    pub(crate) w: Vector3,
+    pub(crate) n: Vector3,
+    pub(crate) d: Vector3,
+    pub(crate) a: Vector3,
+}
+
+impl Body {
+    /// The solid model of `tool`, `length` mm long from the tip.
+    pub(crate) fn new(tool: &Tool, length: f64) -> Result<Self, SimError> {
+        let length = length.max(1e-6);
+        Ok(match *tool {
+            Tool::Ball { diameter } => {
+                let r = diameter / 2.0;
+                Self {
+                    ball: Some(r),
+                    frustum: Frustum {
+                        c0: r,
+                        k: 0.0,
+                        r_max: r,
+                        h_lo: r,
+                        h_hi: length.max(r),
+                    },
+                }
+            }
+            Tool::Flat { diameter } => Self {
+                ball: None,
+                frustum: Frustum {
+                    c0: diameter / 2.0,
+                    k: 0.0,
+                    r_max: diameter / 2.0,
+                    h_lo: 0.0,
+                    h_hi: length,
+                },
+            },
+            Tool::V {
+                included_angle,
+                tip_width,
+                diameter,
+            } => Self {
+                ball: None,
+                frustum: Frustum {
+                    c0: tip_width / 2.0,
+                    k: (included_angle / 2.0).tan().max(0.0),
+                    r_max: diameter / 2.0,
+                    h_lo: 0.0,
+                    h_hi: length,
+                },
+            },
+            _ => {
+                return Err(SimError::UnsupportedTool {
+                    tool: tool.to_string(),
+                })
+            }
+        })
+    }
+
+    /// Modelled length from the tip (mm).
+    pub(crate) fn length(&self) -> f64 {
+        self.frustum.h_hi
+    }
+
+    /// Radius of the solid at height `h` above the tip (mm); non-decreasing in `h`.
+    pub(crate) fn radius_at(&self, h: f64) -> f64 {
+        if let Some(r) = self.ball {
+            let h = h.clamp(0.0, r);
+            return (r * r - (r - h) * (r - h)).max(0.0).sqrt();
+        }
+        let f = &self.frustum;
+        (f.c0 + f.k * h.max(0.0)).min(f.r_max)
+    }
+
+    /// Largest `t` such that `P − t·n` lies in the volume swept by the tool as its tip
+    /// goes from `p0` to `p0 + d` with axis `a`; `None` when the line misses it.
+    /// Exact up to floating point (closed-form quadratics, no iteration).
+    pub(crate) fn deepest(&self, q: &SweepQuery) -> Option<f64> {
+        let f = frustum_deepest(&self.frustum, q);
+        match self.ball {
+            Some(r) => {
+                let c = capsule_deepest(&(q.w - q.a * r), &q.n, &q.d, r);
+                match (f, c) {
+                    (Some(x), Some(y)) => Some(x.max(y)),
+                    (x, y) => x.or(y),
+                }
+            }
+            None => f,
+        }
+    }
+}
+
+/// The larger root of `a·t² + b·t + c = 0` and the smaller, when real.
+fn roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
+    let scale = a.abs().max(b.abs()).max(c.abs());
+    if scale == 0.0 || !scale.is_finite() {
+        return None;
+    }
+    if a.abs() <= 1e-14 * scale {
+        if b.abs() <= 1e-14 * scale {
+            return None;
+        }
+        let t = -c / b;
+        return Some((t, t));
+    }
+    let disc = b * b - 4.0 * a * c;
+    if disc < 0.0 {
+        return None;
+    }
+    // Numerically stable form (Numerical Recipes §5.6).
+    let qq = -0.5 * (b + b.signum() * disc.sqrt());
+    let (x1, x2) = if qq == 0.0 {
+        (0.0, 0.0)
+    } else {
+        (qq / a, c / qq)
+    };
+    Some((x1.max(x2), x1.min(x2)))
+}
+
+/// Deepest point of a line `w − t·n` (relative to the first sphere centre) in the
+/// capsule of radius `r` around the segment `0 → d`.
+fn capsule_deepest(w: &Vector3, n: &Vector3, d: &Vector3, r: f64) -> Option<f64> {
+    let nn = n.norm_squared();
+    let sphere = |c: &Vector3| {
+        let v = w - c;
+        roots(nn, -2.0 * v.dot(n), v.norm_squared() - r * r).map(|x| x.0)
+    };
+    let mut best = sphere(&Vector3::zeros());
+    let mut take = |t: Option<f64>| {
+        if let Some(t) = t {
+            best = Some(best.map_or(t, |b: f64| b.max(t)));
+        }
+    };
+    take(sphere(d));
+    let dd = d.norm_squared();
+    if dd > 1e-24 {
+        let e = d / dd.sqrt();
+        let wp = w - e * w.dot(&e);
+        let np = n - e * n.dot(&e);
+        if let Some((t, _)) = roots(
+            np.norm_squared(),
+            -2.0 * wp.dot(&np),
+            wp.norm_squared() - r * r,
+        ) {
+            let v = (w - n * t).dot(d) / dd;
+            if (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&v) {
+                take(Some(t));
+            }
+        }
+    }
+    best
+}
+
+/// A conic `A u² + B u t + C t² + D u + E t + F` in the `(u, t)` plane.
+#[derive(Debug, Clone, Copy)]
+struct Conic([f64; 6]);
+
+impl Conic {
+    fn eval(&self, u: f64, t: f64) -> f64 {
+        let [a, b, c, d, e, f] = self.0;
+        a * u * u + b * u * t + c * t * t + d * u + e * t + f
+    }
+
+    /// Points where the line `α u + β t + γ = 0` meets the conic.
+    fn meet_line(&self, line: [f64; 3], out: &mut Vec<(f64, f64)>) {
+        let [al, be, ga] = line;
+        let (u0, t0, eu, et) = if be.abs() >= al.abs() {
+            if be.abs() < 1e-300 {
+                return;
+            }
+            (0.0, -ga / be, 1.0, -al / be)
+        } else {
+            (-ga / al, 0.0, -be / al, 1.0)
+        };
+        let [a, b, c, d, e, _] = self.0;
+        let a2 = a * eu * eu + b * eu * et + c * et * et;
+        let a1 = 2.0 * a * u0 * eu + b * (u0 * et + t0 * eu) + 2.0 * c * t0 * et + d * eu + e * et;
+        let a0 = self.eval(u0, t0);
+        if let Some((l1, l2)) = roots(a2, a1, a0) {
+            out.push((u0 + l1 * eu, t0 + l1 * et));
+            out.push((u0 + l2 * eu, t0 + l2 * et));
+        }
+    }
+
+    /// The line `∂/∂u = 0`, on which the conic's points of extreme `t` lie.
+    fn t_extreme_line(&self) -> [f64; 3] {
+        let [a, b, _, d, _, _] = self.0;
+        [2.0 * a, b, d]
+    }
+}
+
+/// Deepest point of the line in the swept frustum, by enumerating the extreme points
+/// of the convex feasible region in `(u, t)`: `u ∈ [0, 1]` is the sweep parameter and
+/// `t` the depth. The region is cut out by the lines `u = 0`, `u = 1`, `h = h_lo`,
+/// `h = h_hi` and the conics `|q| = c0 + k h` (cone) and `|q| = r_max` (cylinder), where
+/// `h` and `q` are the axial and radial parts of the line point relative to the tip.
+/// The largest `t` is at a vertex (two boundaries meet) or where a conic boundary has a
+/// horizontal tangent, so checking those candidates is exact.
+fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
+    let (w, n, d, a) = (&q.w, &q.n, &q.d, &q.a);
+    let h0 = w.dot(a);
+    let na = n.dot(a);
+    let da = d.dot(a);
+    let q0 = w - a * h0;
+    let nq = n - a * na;
+    let dq = d - a * da;
+    // |q|² = F − 2u q0·dq − 2t q0·nq + u² dq² + 2ut dq·nq + t² nq².
+    let base = [
+        dq.norm_squared(),
+        2.0 * dq.dot(&nq),
+        nq.norm_squared(),
+        -2.0 * q0.dot(&dq),
+        -2.0 * q0.dot(&nq),
+        q0.norm_squared(),
+    ];
+    let mut cyl = base;
+    cyl[5] -= f.r_max * f.r_max;
+    let cyl = Conic(cyl);
+    let has_cone = f.k > 0.0 && f.c0 < f.r_max;
+    // (c0 + k h)² with h = h0 − u da − t na, i.e. (m − u mu − t mt)².
+    let (m, mu, mt) = (f.c0 + f.k * h0, f.k * da, f.k * na);
+    let cone = Conic([
+        base[0] - mu * mu,
+        base[1] - 2.0 * mu * mt,
+        base[2] - mt * mt,
+        base[3] + 2.0 * m * mu,
+        base[4] + 2.0 * m * mt,
+        base[5] - m * m,
+    ]);
+    let h_line = |c: f64| [-da, -na, h0 - c];
+    let mut lines: [[f64; 3]; 5] = [
+        [1.0, 0.0, 0.0],
+        [1.0, 0.0, -1.0],
+        h_line(f.h_lo),
+        h_line(f.h_hi),
+        [0.0, 0.0, 0.0],
+    ];
+    let n_lines = if has_cone {
+        // Where the cone meets the cylinder; not a boundary, but vertices lie on it.
+        lines[4] = h_line((f.r_max - f.c0) / f.k);
+        5
+    } else {
+        4
+    };
+    let mut cands: Vec<(f64, f64)> = Vec::with_capacity(32);
+    let conics: &[Conic] = if has_cone { &[cyl, cone] } else { &[cyl] };
+    for c in conics {
+        c.meet_line(c.t_extreme_line(), &mut cands);
+        for l in &lines[..n_lines] {
+            c.meet_line(*l, &mut cands);
+        }
+    }
+    for l1 in &lines[..2] {
+        for l2 in &lines[2..4] {
+            let det = l1[0] * l2[1] - l1[1] * l2[0];
+            if det.abs() > 1e-300 {
+                let u = (l1[1] * l2[2] - l1[2] * l2[1]) / det;
+                let t = (l1[2] * l2[0] - l1[0] * l2[2]) / det;
+                cands.push((u, t));
+            }
+        }
+    }
+    let feasible = |u: f64, t: f64| {
+        if !(u.is_finite() && t.is_finite() && (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&u)) {
+            return false;
+        }
+        let h = h0 - t * na - u * da;
+        if h < f.h_lo - FEAS_TOL || h > f.h_hi + FEAS_TOL {
+            return false;
+        }
+        let rq = (q0 - nq * t - dq * u).norm();
+        rq <= (f.c0 + f.k * h).min(f.r_max) + FEAS_TOL
+    };
+    cands
+        .into_iter()
+        .filter(|&(u, t)| feasible(u, t))
+        .map(|(_, t)| t)
+        .fold(None, |acc: Option<f64>, t| {
+            Some(acc.map_or(t, |b| b.max(t)))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Brute force: membership by dense sampling of u (with the solid inflated by
+    /// `grow` mm), then the largest t on a fine grid.
+    fn brute(body: &Body, q: &SweepQuery, grow: f64) -> Option<f64> {
+        let inside = |x: Vector3| {
+            (0..=400).any(|k| {
+                let u = k as f64 / 400.0;
+                let rel = x - q.d * u;
+                let h = rel.dot(&q.a);
+                if h < -grow || h > body.length() + grow {
+                    return false;
+                }
+                let rq = (rel - q.a * h).norm();
+                match body.ball {
+                    Some(r) if h < r => (rel - q.a * r).norm() <= r + grow,
+                    _ => rq <= body.radius_at(h) + grow,
+                }
+            })
+        };
+        (0..=4000)
+            .rev()
+            .map(|k| -2.0 + k as f64 * 0.001)
+            .find(|&t| inside(q.w - q.n * t))
+    }
+
+    fn unit(x: f64, y: f64, z: f64) -> Vector3 {
+        Vector3::new(x, y, z).normalize()
+    }
+
+    #[test]
+    fn v_bit_straight_groove_depth_and_width() {
+        let tool = Tool::parse("v:30:0.05").unwrap();
+        let body = Body::new(&tool, 10.0).unwrap();
+        let n = Vector3::z();
+        // Tip 0.35 below the texel plane z = 0, moving along x.
+        let p0 = Vector3::new(-1.0, 0.0, -0.35);
+        let d = Vector3::new(2.0, 0.0, 0.0);
+        let at = |y: f64| {
+            body.deepest(&SweepQuery {
+                w: Vector3::new(0.0, y, 0.0) - p0,
+                n,
+                d,
+                a: n,
+            })
+        };
+        assert!((at(0.0).unwrap() - 0.35).abs() < 1e-12);
+        let half = 0.025 + 0.35 * 15f64.to_radians().tan();
+        assert!(at(half - 1e-6).unwrap() > 0.0);
+        assert!(at(half + 1e-6).unwrap() < 0.0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn exact_sweep_matches_brute_force(
+            tool_kind in 0usize..3,
+            px in -0.4f64..0.4, py in -0.4f64..0.4, pz in -0.5f64..0.3,
+            dx in -0.6f64..0.6, dy in -0.6f64..0.6, dz in -0.4f64..0.4,
+            ax in -0.5f64..0.5, ay in -0.5f64..0.5,
+            nx in -0.3f64..0.3, ny in -0.3f64..0.3,
+        ) {
+            let tool = [Tool::parse("v:60:0.05").unwrap(), Tool::parse("ball:0.4").unwrap(), Tool::parse("flat:0.3").unwrap()][tool_kind];
+            let body = Body::new(&tool, 1.0).unwrap();
+            let q = SweepQuery {
+                w: -Vector3::new(px, py, pz),
+                n: unit(nx, ny, 1.0),
+                d: Vector3::new(dx, dy, dz),
+                a: unit(ax, ay, 1.0),
+            };
+            let exact = body.deepest(&q).filter(|t| *t > -1.9 && *t < 1.9);
+            let strict = brute(&body, &q, 0.0).filter(|t| *t > -1.9 && *t < 1.9);
+            let loose = brute(&body, &q, 0.004);
+            if let Some(e) = exact {
+                prop_assert!(loose.is_some_and(|l| e <= l + 2e-3), "exact {} loose {:?}", e, loose);
+            }
+            if let Some(s) = strict {
+                prop_assert!(exact.is_some_and(|e| e >= s - 2e-3), "exact {:?} strict {}", exact, s);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Options of [`crate::simulate`].
+
+use crate::SimError;
+
+/// Default texel size (mm): 10 µm, fine enough to resolve a 0.05 mm V-bit flat.
+pub const DEFAULT_TEXEL: f64 = 0.01;
+/// Default margin around the cut footprint (mm).
+pub const DEFAULT_MARGIN: f64 = 0.5;
+/// Default largest turn of the tool axis treated as one fixed-orientation sweep
+/// (radians; 0.05°). At 0.4 mm above the tip (deeper than any engraving) the mean
+/// orientation is then within 0.4 mm × 0.025° ≈ 0.17 µm of the true one.
+pub const DEFAULT_MAX_AXIS_TURN: f64 = 0.05 * std::f64::consts::PI / 180.0;
+/// Default modelled tool length from the tip (mm): the cutting part plus enough shank
+/// to reach any material a tilted or misplaced tool could touch near the surface.
+pub const DEFAULT_TOOL_LENGTH: f64 = 10.0;
+/// Default limit on allocated tiles (64×64 texels of 4 bytes: 16 KiB each), 512 MiB.
+pub const DEFAULT_MAX_TILES: usize = 32_768;
+
+/// Options of the material-removal simulation.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimOptions {
+    /// Texel size along the meridian and along the baseline parallel (mm).
+    /// Default [`DEFAULT_TEXEL`].
+    pub texel: f64,
+    /// Untouched margin kept around the cut footprint (mm). Default [`DEFAULT_MARGIN`].
+    pub margin: f64,
+    /// Largest tool-axis turn within one sweep (radians); moves that turn more are
+    /// sub-stepped (tip linear, axis by slerp) and each sub-step is swept at its mean
+    /// orientation. Default [`DEFAULT_MAX_AXIS_TURN`] (0.05°).
+    pub max_axis_turn: f64,
+    /// Modelled length of the tool from its tip (mm). Default [`DEFAULT_TOOL_LENGTH`].
+    pub tool_length: f64,
+    /// Threads to use; `None` uses rayon's global pool. The result is the same bytes
+    /// at any thread count.
+    pub threads: Option<usize>,
+    /// Largest number of 64×64 tiles the cut footprint may touch. Default
+    /// [`DEFAULT_MAX_TILES`].
+    pub max_tiles: usize,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            texel: DEFAULT_TEXEL,
+            margin: DEFAULT_MARGIN,
+            max_axis_turn: DEFAULT_MAX_AXIS_TURN,
+            tool_length: DEFAULT_TOOL_LENGTH,
+            threads: None,
+            max_tiles: DEFAULT_MAX_TILES,
+        }
+    }
+}
+
+impl SimOptions {
+    /// Sets the texel size (mm).
+    pub fn with_texel(mut self, texel: f64) -> Self {
+        self.texel = texel;
+        self
+    }
+
+    /// Sets the margin around the footprint (mm).
+    pub fn with_margin(mut self, margin: f64) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Sets the largest axis turn per sweep (radians).
+    pub fn with_max_axis_turn(mut self, radians: f64) -> Self {
+        self.max_axis_turn = radians;
+        self
+    }
+
+    /// Sets the modelled tool length (mm).
+    pub fn with_tool_length(mut self, length: f64) -> Self {
+        self.tool_length = length;
+        self
+    }
+
+    /// Sets the thread count (`None`: rayon's global pool).
+    pub fn with_threads(mut self, threads: Option<usize>) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Sets the tile limit.
+    pub fn with_max_tiles(mut self, max_tiles: usize) -> Self {
+        self.max_tiles = max_tiles;
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), SimError> {
+        let check = |name: &'static str, v: f64, lo: f64, hi: f64| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(SimError::InvalidOption {
+                    name,
+                    value: v,
+                    expected: format!("a number from {lo} to {hi}"),
+                })
+            }
+        };
+        check("texel (mm)", self.texel, 1e-4, 10.0)?;
+        check("margin (mm)", self.margin, 0.0, 100.0)?;
+        check("max_axis_turn (rad)", self.max_axis_turn, 1e-6, 0.5)?;
+        check("tool_length (mm)", self.tool_length, 0.01, 1000.0)?;
+        if let Some(t) = self.threads {
+            check("threads", t as f64, 1.0, 1024.0)?;
+        }
+        Ok(())
+    }
+}

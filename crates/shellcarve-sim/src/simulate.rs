@@ -1,0 +1,444 @@
+//! Material removal: sweeps from the motion, their footprints on the (θ, s) grid,
+//! binning into tiles and the parallel per-tile evaluation.
+
+use std::collections::BTreeMap;
+use std::f64::consts::PI;
+
+use rayon::prelude::*;
+use shellcarve_core::{Point3, Surface, Tool, Toolpath, Vector3};
+
+use crate::body::{Body, SweepQuery};
+use crate::depth_map::{DepthMap, TILE};
+use crate::{SimError, SimOptions};
+
+/// Most sub-steps one move may be split into (a half turn at 0.05° needs 3600).
+const MAX_SUBSTEPS: usize = 100_000;
+/// Most footprint cells examined per sweep before the remaining cells are taken whole.
+const MAX_FOOTPRINT_CELLS: usize = 4096;
+/// Largest texel count along either grid direction.
+const MAX_GRID_SIDE: f64 = 1e8;
+
+/// One straight sweep of the tool at a fixed orientation.
+#[derive(Debug, Clone, Copy)]
+struct Sweep {
+    p0: Point3,
+    d: Vector3,
+    a: Vector3,
+    move_index: usize,
+}
+
+/// Where a sweep can cut, in surface coordinates. θ is unwrapped around the sweep
+/// (it may leave −π..π); `everywhere` means it passes so deep that its projection
+/// can reach any longitude.
+#[derive(Debug, Clone, Copy)]
+struct Footprint {
+    theta_lo: f64,
+    theta_hi: f64,
+    s_lo: f64,
+    s_hi: f64,
+    everywhere: bool,
+}
+
+/// A half-open texel rectangle `(i0, i1, j0, j1)`.
+type Rect = (usize, usize, usize, usize);
+
+/// Simulates the material the tool removes from the shell along `motion`.
+///
+/// For every texel `(θ, s)` with surface point `P` and outward normal `n`, the result
+/// holds the largest `t ≥ 0` such that `P − t·n` lies in the volume the tool sweeps
+/// over some move (0 when none does). Every move cuts, rapids included; the first move
+/// is skipped because its start is unknown. See the crate documentation for the tool
+/// model and the accuracy.
+pub fn simulate(
+    surface: &dyn Surface,
+    tool: &Tool,
+    motion: &Toolpath,
+    options: &SimOptions,
+) -> Result<DepthMap, SimError> {
+    options.validate()?;
+    let tool = tool.validate().map_err(|e| SimError::InvalidTool {
+        tool: tool.to_string(),
+        reason: e.to_string(),
+    })?;
+    let body = Body::new(&tool, options.tool_length)?;
+    match options.threads {
+        None => run(surface, &body, motion, options),
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| SimError::ThreadPool {
+                threads,
+                reason: e.to_string(),
+            })?
+            .install(|| run(surface, &body, motion, options)),
+    }
+}
+
+fn run(
+    surface: &dyn Surface,
+    body: &Body,
+    motion: &Toolpath,
+    options: &SimOptions,
+) -> Result<DepthMap, SimError> {
+    let sweeps = build_sweeps(motion, options.max_axis_turn)?;
+    let footprints: Vec<Option<Footprint>> = sweeps
+        .par_iter()
+        .map(|sw| footprint(surface, body, sw, options.texel))
+        .collect();
+
+    let r0 = surface.baseline_radius().max(1e-6);
+    let texel = options.texel;
+    let dtheta = texel / r0;
+    let (s_min, s_max) = surface.s_range();
+    let mut pieces: Vec<(usize, [f64; 4])> = Vec::new();
+    let mut first_everywhere = None;
+    for (k, fp) in footprints.iter().enumerate() {
+        let Some(fp) = fp else { continue };
+        if fp.everywhere && first_everywhere.is_none() {
+            first_everywhere = Some(sweeps[k].move_index);
+        }
+        let (s_lo, s_hi) = (fp.s_lo.max(s_min), fp.s_hi.min(s_max));
+        if s_lo > s_hi {
+            continue;
+        }
+        for (lo, hi) in split_theta(fp.theta_lo, fp.theta_hi) {
+            pieces.push((k, [lo, hi, s_lo, s_hi]));
+        }
+    }
+    if pieces.is_empty() {
+        return Ok(DepthMap::new(0.0, 0.0, texel, r0, 0, 0));
+    }
+    let mut ext = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for (_, p) in &pieces {
+        ext = [
+            ext[0].min(p[0]),
+            ext[1].max(p[1]),
+            ext[2].min(p[2]),
+            ext[3].max(p[3]),
+        ];
+    }
+    // Snap the origin to whole texels from (θ, s) = (0, 0) so that maps of different
+    // runs line up and a texel centre sits on the baseline at θ = 0.
+    let m_theta = options.margin / r0;
+    let i_lo = ((ext[0] - m_theta) / dtheta)
+        .floor()
+        .max((-PI / dtheta).ceil());
+    let i_hi = ((ext[1] + m_theta) / dtheta)
+        .ceil()
+        .min((PI / dtheta).floor());
+    let j_lo = ((ext[2] - options.margin) / texel)
+        .floor()
+        .max((s_min / texel).ceil());
+    let j_hi = ((ext[3] + options.margin) / texel)
+        .ceil()
+        .min((s_max / texel).floor());
+    let (w, h) = (i_hi - i_lo + 1.0, j_hi - j_lo + 1.0);
+    let too_large = |tiles: usize| SimError::GridTooLarge {
+        tiles,
+        max_tiles: options.max_tiles,
+        tile_texels: TILE * TILE,
+        texel,
+        first_move_everywhere: first_everywhere,
+    };
+    if !(w >= 1.0 && h >= 1.0) {
+        return Ok(DepthMap::new(0.0, 0.0, texel, r0, 0, 0));
+    }
+    if w > MAX_GRID_SIDE || h > MAX_GRID_SIDE {
+        return Err(too_large(usize::MAX));
+    }
+    let (theta0, s0) = (i_lo * dtheta, j_lo * texel);
+    let mut map = DepthMap::new(theta0, s0, texel, r0, w as usize, h as usize);
+    let (tiles_x, _) = map.tile_grid();
+
+    // Bin sweeps into the tiles their footprints touch.
+    let mut rects: Vec<Vec<Rect>> = vec![Vec::new(); sweeps.len()];
+    let mut bins: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (k, p) in &pieces {
+        let to_i = |th: f64| ((th - theta0) / dtheta).clamp(0.0, w);
+        let to_j = |s: f64| ((s - s0) / texel).clamp(0.0, h);
+        let rect = (
+            to_i(p[0]).ceil() as usize,
+            (to_i(p[1]).floor() as usize + 1).min(w as usize),
+            to_j(p[2]).ceil() as usize,
+            (to_j(p[3]).floor() as usize + 1).min(h as usize),
+        );
+        if rect.0 >= rect.1 || rect.2 >= rect.3 {
+            continue;
+        }
+        let (ti0, ti1) = (rect.0 / TILE, (rect.1 - 1) / TILE + 1);
+        let (tj0, tj1) = (rect.2 / TILE, (rect.3 - 1) / TILE + 1);
+        let count = (ti1 - ti0).saturating_mul(tj1 - tj0);
+        if count > options.max_tiles || bins.len() > options.max_tiles {
+            return Err(too_large(count.max(bins.len())));
+        }
+        rects[*k].push(rect);
+        for tj in tj0..tj1 {
+            for ti in ti0..ti1 {
+                let list = bins.entry(tj * tiles_x + ti).or_default();
+                if list.last() != Some(&(*k as u32)) {
+                    list.push(*k as u32);
+                }
+            }
+        }
+    }
+    if bins.len() > options.max_tiles {
+        return Err(too_large(bins.len()));
+    }
+
+    let bins: Vec<(usize, Vec<u32>)> = bins.into_iter().collect();
+    let done: Vec<(usize, Option<Box<[f32]>>)> = bins
+        .par_iter()
+        .map(|(key, list)| {
+            let tile = cut_tile(surface, body, &map, tiles_x, *key, list, &sweeps, &rects);
+            (*key, tile)
+        })
+        .collect();
+    for (key, tile) in done {
+        if let Some(t) = tile {
+            map.set_tile(key, t);
+        }
+    }
+    Ok(map)
+}
+
+/// Splits the moves into fixed-orientation sweeps.
+fn build_sweeps(motion: &Toolpath, max_turn: f64) -> Result<Vec<Sweep>, SimError> {
+    let mut out = Vec::with_capacity(motion.moves.len());
+    for (idx, m) in motion.moves.iter().enumerate() {
+        let p = &m.pose;
+        let a = p.axis.into_inner();
+        let ok = [p.tip.x, p.tip.y, p.tip.z, a.x, a.y, a.z]
+            .iter()
+            .all(|v| v.is_finite())
+            && a.norm() > 0.5;
+        if !ok {
+            return Err(SimError::BadPose {
+                index: idx,
+                line: m.line,
+            });
+        }
+    }
+    for (k, w) in motion.moves.windows(2).enumerate() {
+        let (from, to) = (&w[0].pose, &w[1].pose);
+        let a0 = from.axis.into_inner().normalize();
+        let a1 = to.axis.into_inner().normalize();
+        let angle = a0.dot(&a1).clamp(-1.0, 1.0).acos();
+        let steps = ((angle / max_turn).ceil() as usize).clamp(1, MAX_SUBSTEPS);
+        let d_total = to.tip - from.tip;
+        for s in 0..steps {
+            let (u0, u1) = (s as f64 / steps as f64, (s + 1) as f64 / steps as f64);
+            out.push(Sweep {
+                p0: from.tip + d_total * u0,
+                d: d_total * (u1 - u0),
+                a: slerp(&a0, &a1, angle, 0.5 * (u0 + u1)),
+                move_index: k + 1,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Spherical interpolation between unit vectors `angle` apart; a half turn goes
+/// through an arbitrary perpendicular instead of failing.
+fn slerp(a0: &Vector3, a1: &Vector3, angle: f64, t: f64) -> Vector3 {
+    if angle < 1e-12 {
+        return *a0;
+    }
+    let sin = angle.sin();
+    if sin < 1e-9 {
+        let helper = if a0.x.abs() < 0.9 {
+            Vector3::x()
+        } else {
+            Vector3::y()
+        };
+        let perp = a0.cross(&helper).normalize();
+        return (a0 * (angle * t).cos() + perp * (angle * t).sin()).normalize();
+    }
+    (a0 * ((1.0 - t) * angle).sin() / sin + a1 * (t * angle).sin() / sin).normalize()
+}
+
+/// Splits an unwrapped θ interval into pieces inside −π..π.
+fn split_theta(lo: f64, hi: f64) -> Vec<(f64, f64)> {
+    if hi - lo >= 2.0 * PI {
+        return vec![(-PI, PI)];
+    }
+    let mut out = Vec::new();
+    for shift in [-2.0 * PI, 0.0, 2.0 * PI] {
+        let (a, b) = ((lo + shift).max(-PI), (hi + shift).min(PI));
+        if a <= b {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
+/// The (θ, s) box a sweep can cut, or `None` when it stays out of the material.
+///
+/// The swept solid is covered by cells of its skeleton `p0 + u·d + h·a`
+/// (`u ∈ [0, 1]`, `h ∈ [0, length]`), each in a ball of radius half its diagonal plus
+/// the tool radius at its top. Balls wholly outside the shell (signed distance larger
+/// than the radius) are dropped, others are split until small, and the leaves are
+/// projected onto the surface. Projection onto a convex surface is 1-Lipschitz from
+/// outside and `1/(1 − δκ)`-Lipschitz from depth δ under curvature κ (κ taken 1.5× the
+/// local largest principal curvature as a safety factor); arc lengths are taken 5%
+/// longer than chords.
+fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Option<Footprint> {
+    let dlen = sw.d.norm();
+    let mut stack = vec![(0.0f64, 1.0f64, 0.0f64, body.length())];
+    let mut budget = MAX_FOOTPRINT_CELLS;
+    let mut fp: Option<Footprint> = None;
+    let mut theta_ref: Option<f64> = None;
+    let (s_min, s_max) = surface.s_range();
+    while let Some((u0, u1, h0, h1)) = stack.pop() {
+        budget = budget.saturating_sub(1);
+        let (uc, hc) = (0.5 * (u0 + u1), 0.5 * (h0 + h1));
+        let x = sw.p0 + sw.d * uc + sw.a * hc;
+        let (lu, lh) = ((u1 - u0) * dlen, h1 - h0);
+        let half = 0.5 * (lu + lh);
+        let rad = half + body.radius_at(h1);
+        let cl = surface.closest(&x);
+        if !cl.signed_distance.is_finite() || cl.signed_distance > rad {
+            continue;
+        }
+        let leaf = (1.5 * texel).max(0.2 * body.radius_at(h1)).max(0.005);
+        if half > leaf && budget > 0 {
+            if lu > lh {
+                let um = 0.5 * (u0 + u1);
+                stack.push((u0, um, h0, h1));
+                stack.push((um, u1, h0, h1));
+            } else {
+                stack.push((u0, u1, h0, hc));
+                stack.push((u0, u1, hc, h1));
+            }
+            continue;
+        }
+        let depth = (rad - cl.signed_distance).max(0.0);
+        let (k1, k2) = surface.principal_curvatures(cl.coord.s);
+        let kappa = 1.5 * k1.max(k2).max(0.0);
+        let shrink = 1.0 - depth * kappa;
+        let everywhere = |fp: &mut Option<Footprint>| {
+            *fp = Some(Footprint {
+                theta_lo: -PI,
+                theta_hi: PI,
+                s_lo: s_min,
+                s_hi: s_max,
+                everywhere: true,
+            });
+        };
+        if shrink < 0.2 {
+            everywhere(&mut fp);
+            return fp;
+        }
+        let delta = 1.05 * rad / shrink + 1e-6;
+        let s = cl.coord.s;
+        let r_min = surface
+            .parallel_radius(s - delta)
+            .min(surface.parallel_radius(s + delta))
+            .min(surface.parallel_radius(s));
+        let (t_lo, t_hi) = if r_min <= 2.0 * delta {
+            (-PI, PI)
+        } else {
+            let reference = *theta_ref.get_or_insert(cl.coord.theta);
+            let th = reference + wrap(cl.coord.theta - reference);
+            let dt = 1.05 * delta / r_min;
+            (th - dt, th + dt)
+        };
+        let next = Footprint {
+            theta_lo: t_lo,
+            theta_hi: t_hi,
+            s_lo: s - delta,
+            s_hi: s + delta,
+            everywhere: false,
+        };
+        fp = Some(match fp {
+            None => next,
+            Some(f) => Footprint {
+                theta_lo: f.theta_lo.min(next.theta_lo),
+                theta_hi: f.theta_hi.max(next.theta_hi),
+                s_lo: f.s_lo.min(next.s_lo),
+                s_hi: f.s_hi.max(next.s_hi),
+                everywhere: false,
+            },
+        });
+    }
+    fp
+}
+
+/// Wraps an angle difference into −π..π.
+fn wrap(x: f64) -> f64 {
+    let y = (x + PI).rem_euclid(2.0 * PI) - PI;
+    if y.is_finite() {
+        y
+    } else {
+        0.0
+    }
+}
+
+/// Evaluates the sweeps binned into tile `key`; `None` when nothing in it is cut.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "internal helper with one call site"
+)]
+fn cut_tile(
+    surface: &dyn Surface,
+    body: &Body,
+    map: &DepthMap,
+    tiles_x: usize,
+    key: usize,
+    list: &[u32],
+    sweeps: &[Sweep],
+    rects: &[Vec<Rect>],
+) -> Option<Box<[f32]>> {
+    let (w, h) = map.dims();
+    let (ti, tj) = (key % tiles_x, key / tiles_x);
+    let (i_base, j_base) = (ti * TILE, tj * TILE);
+    let (i_end, j_end) = ((i_base + TILE).min(w), (j_base + TILE).min(h));
+    // Per row: point (r, z) and normal (nr, nz) in the meridian half-plane.
+    let rows: Vec<[f64; 4]> = (j_base..j_end)
+        .map(|j| {
+            let m = surface.meridian(map.coord_of(0, j).s);
+            let (nr, nz) = m.normal_rz();
+            [m.r, m.z, nr, nz]
+        })
+        .collect();
+    let cols: Vec<(f64, f64)> = (i_base..i_end)
+        .map(|i| map.coord_of(i, 0).theta.sin_cos())
+        .collect();
+    let mut buf = vec![0.0f32; TILE * TILE];
+    let mut any = false;
+    for &k in list {
+        let k = k as usize;
+        let sw = &sweeps[k];
+        for r in &rects[k] {
+            let (a0, a1) = (r.0.max(i_base), r.1.min(i_end));
+            let (b0, b1) = (r.2.max(j_base), r.3.min(j_end));
+            for j in b0..b1 {
+                let [rr, z, nr, nz] = rows[j - j_base];
+                for i in a0..a1 {
+                    let (sin, cos) = cols[i - i_base];
+                    let p = Point3::new(rr * cos, rr * sin, z);
+                    let n = Vector3::new(nr * cos, nr * sin, nz);
+                    let q = SweepQuery {
+                        w: p - sw.p0,
+                        n,
+                        d: sw.d,
+                        a: sw.a,
+                    };
+                    if let Some(t) = body.deepest(&q) {
+                        if t > 0.0 {
+                            let cell = &mut buf[(j - j_base) * TILE + (i - i_base)];
+                            *cell = cell.max(t as f32);
+                            any = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    any.then(|| buf.into_boxed_slice())
+}
