@@ -198,3 +198,33 @@ fn shell_thickness_guard_passes_a_goose_egg() {
         .iter()
         .any(|w| w.contains("--shell-thickness")));
 }
+
+#[test]
+fn reference_phrase_shrinks_to_fit_and_passes_every_check() {
+    // The reference job with a coarser simulation grid to keep the test quick.
+    let mut job = EngraveJob::default();
+    job.sim = job.sim.clone().with_texel(0.04);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    let cap = r.cap_height_mm.unwrap();
+    let length = r.text_length_mm.unwrap();
+    let circumference = std::f64::consts::PI * 43.0;
+    assert!(cap < 5.0 && cap > 2.0, "{cap}");
+    assert!(length <= 0.85 * circumference && length > 0.84 * circumference, "{length}");
+    assert!(r.summary().contains(&format!("cap height {cap:.2} mm")));
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40);
+    assert!(r.coverage_min.unwrap() > 0.85);
+}
+
+#[test]
+fn a_font_file_from_disk_engraves() {
+    let path = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    let font = shellcarve::shellcarve_core::Font::from_file(path, 0)
+        .expect("DejaVuSans.ttf is missing: run `bash .ci/setup` (fonts-dejavu-core)");
+    let mut job = short_job("Egg");
+    job.font = font;
+    let e = engrave(&job).unwrap();
+    assert_eq!(e.report().font.as_deref(), Some("DejaVuSans.ttf"));
+    assert!(e.report().checks.passed());
+}
