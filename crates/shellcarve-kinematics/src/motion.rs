@@ -234,30 +234,12 @@ mod tests {
     use super::*;
     use crate::machine::XyzacTrt;
     use crate::plan::{plan_program, PlanOptions};
-    use shellcarve_core::{Point3, UnitVector3, Vector3};
-
-    fn ring_path() -> Toolpath {
-        let mut path = Toolpath::new();
-        for k in 0..=40 {
-            let th = -1.0 + 2.0 * k as f64 / 40.0;
-            let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.2));
-            let tip = Point3::new(21.0 * th.cos(), 21.0 * th.sin(), 1.0);
-            let kind = if k == 0 {
-                MoveKind::Rapid
-            } else {
-                MoveKind::Cut
-            };
-            path.moves
-                .push(Move::new(kind, Pose::new(tip, axis), 180.0));
-        }
-        path
-    }
 
     #[test]
     fn sampled_motion_passes_through_the_planned_poses() {
         let m = XyzacTrt::preset();
         for mode in [ControlMode::Tcp, ControlMode::Joint] {
-            let path = ring_path();
+            let path = crate::plan::tests::ring_path(40, 21.0, 2.0, 0.2);
             let planned = plan_program(&m, &path, &PlanOptions::default().with_mode(mode)).unwrap();
             let motion = sample_motion(&m, &planned.program, &SampleOptions::default()).unwrap();
             // Every planned pose appears in the sampled motion, and every sample lies

@@ -49,37 +49,57 @@ fn arc_plane(plane: [usize; 3]) -> Option<(usize, usize, usize)> {
     (i < 3 && j < 3 && k < 3 && i != j && j != k && i != k).then_some((i, j, k))
 }
 
+/// An arc block resolved against its start and end: in-plane indices, start angle,
+/// sweep and radii.
+struct ArcGeometry {
+    plane: (usize, usize, usize),
+    center: [f64; 2],
+    start_angle: f64,
+    sweep: f64,
+    r0: f64,
+    r1: f64,
+}
+
+fn arc_geometry(start: &Joints, end: &Joints, path: &Path) -> Option<ArcGeometry> {
+    let Path::Arc {
+        center,
+        clockwise,
+        turns,
+        plane,
+    } = *path
+    else {
+        return None;
+    };
+    let (i, j, k) = arc_plane(plane)?;
+    let s = [start.values[i], start.values[j]];
+    let e = [end.values[i], end.values[j]];
+    Some(ArcGeometry {
+        plane: (i, j, k),
+        center,
+        start_angle: (s[1] - center[1]).atan2(s[0] - center[0]),
+        sweep: arc_sweep(s, center, e, clockwise, turns),
+        r0: (s[0] - center[0]).hypot(s[1] - center[1]),
+        r1: (e[0] - center[0]).hypot(e[1] - center[1]),
+    })
+}
+
 /// The position of all six axes at fraction `t` (0 = `start`, 1 = `end`) along a block,
 /// as the controller interpolates it: linearly for [`Path::Linear`], along the arc or
 /// helix for [`Path::Arc`] (see the module documentation). An arc with an invalid
 /// `plane` is treated as linear.
 pub fn path_point(start: &Joints, end: &Joints, path: &Path, t: f64) -> Joints {
     let mut p = start.lerp(end, t);
-    let Path::Arc {
-        center,
-        clockwise,
-        turns,
-        plane,
-    } = path
-    else {
-        return p;
-    };
-    let Some((i, j, _)) = arc_plane(*plane) else {
+    let Some(arc) = arc_geometry(start, end, path) else {
         return p;
     };
     if t >= 1.0 {
         return *end;
     }
-    let s = [start.values[i], start.values[j]];
-    let e = [end.values[i], end.values[j]];
-    let sweep = arc_sweep(s, *center, e, *clockwise, *turns);
-    let r0 = (s[0] - center[0]).hypot(s[1] - center[1]);
-    let r1 = (e[0] - center[0]).hypot(e[1] - center[1]);
-    let alpha = (s[1] - center[1]).atan2(s[0] - center[0]);
-    let angle = alpha + t * sweep;
-    let r = r0 + t * (r1 - r0);
-    p.values[i] = center[0] + r * angle.cos();
-    p.values[j] = center[1] + r * angle.sin();
+    let (i, j, _) = arc.plane;
+    let angle = arc.start_angle + t * arc.sweep;
+    let r = arc.r0 + t * (arc.r1 - arc.r0);
+    p.values[i] = arc.center[0] + r * angle.cos();
+    p.values[j] = arc.center[1] + r * angle.sin();
     p
 }
 
@@ -88,25 +108,10 @@ pub fn path_point(start: &Joints, end: &Joints, path: &Path, t: f64) -> Joints {
 /// travel). Rotary motion is not counted.
 pub fn path_length(start: &Joints, end: &Joints, path: &Path) -> f64 {
     let d = |k: usize| end.values[k] - start.values[k];
-    let straight = (d(0) * d(0) + d(1) * d(1) + d(2) * d(2)).sqrt();
-    let Path::Arc {
-        center,
-        clockwise,
-        turns,
-        plane,
-    } = path
-    else {
-        return straight;
-    };
-    let Some((i, j, k)) = arc_plane(*plane) else {
-        return straight;
-    };
-    let s = [start.values[i], start.values[j]];
-    let e = [end.values[i], end.values[j]];
-    let sweep = arc_sweep(s, *center, e, *clockwise, *turns);
-    let r0 = (s[0] - center[0]).hypot(s[1] - center[1]);
-    let r1 = (e[0] - center[0]).hypot(e[1] - center[1]);
-    (0.5 * (r0 + r1) * sweep).hypot(d(k))
+    match arc_geometry(start, end, path) {
+        Some(arc) => (0.5 * (arc.r0 + arc.r1) * arc.sweep).hypot(d(arc.plane.2)),
+        None => (d(0) * d(0) + d(1) * d(1) + d(2) * d(2)).sqrt(),
+    }
 }
 
 #[cfg(test)]

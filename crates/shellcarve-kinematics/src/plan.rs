@@ -311,17 +311,18 @@ fn subdivide(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::machine::XyzacTrt;
     use shellcarve_core::{Move, Point3, Vector3};
 
-    fn ring_path(n: usize, radius: f64) -> Toolpath {
-        // Tip on a circle around Z, axis along the outward normal: like equator text.
+    /// Tip on a circle of `radius` around Z over `span` radians, the axis along the
+    /// outward normal tilted up by `tilt` (z component): like text on an egg.
+    pub(crate) fn ring_path(n: usize, radius: f64, span: f64, tilt: f64) -> Toolpath {
         let mut path = Toolpath::new();
         for k in 0..=n {
-            let th = -2.5 + 5.0 * k as f64 / n as f64;
-            let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), 0.0));
+            let th = span * (k as f64 / n as f64 - 0.5);
+            let axis = UnitVector3::new_normalize(Vector3::new(th.cos(), th.sin(), tilt));
             let tip = Point3::new(radius * th.cos(), radius * th.sin(), 1.0);
             let kind = if k == 0 {
                 MoveKind::Rapid
@@ -337,7 +338,7 @@ mod tests {
     #[test]
     fn joint_mode_subdivides_until_the_tip_stays_on_the_path() {
         let m = XyzacTrt::preset();
-        let path = ring_path(20, 21.0);
+        let path = ring_path(20, 21.0, 5.0, 0.0);
         let o = PlanOptions::default().with_mode(ControlMode::Joint);
         let planned = plan_program(&m, &path, &o).unwrap();
         assert!(
@@ -372,7 +373,7 @@ mod tests {
     #[test]
     fn tcp_mode_keeps_one_block_per_move() {
         let m = XyzacTrt::preset();
-        let path = ring_path(20, 21.0);
+        let path = ring_path(20, 21.0, 5.0, 0.0);
         let planned = plan_program(&m, &path, &PlanOptions::default()).unwrap();
         assert_eq!(planned.program.moves.len(), 21);
         let last = &planned.program.moves[20];
