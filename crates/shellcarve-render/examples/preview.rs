@@ -199,9 +199,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         img.height(),
         t.elapsed().as_secs_f64()
     );
-    // A full-resolution crop of the first view, to judge legibility.
-    let crop =
-        image::imageops::crop_imm(&img, 0, 0, img.width().min(1100), img.height()).to_image();
+    // A full-resolution crop of the first strip (without the overview above), to judge
+    // legibility.
+    let strips = render_shell(
+        &egg,
+        &map,
+        &ShellViewOptions::default().with_overview(false),
+    );
+    let crop = image::imageops::crop_imm(&strips, 0, 0, strips.width().min(1100), strips.height())
+        .to_image();
     save_png_atomic(&crop, &out.join("shellcarve_shell_crop.png"))?;
     Ok(())
 }

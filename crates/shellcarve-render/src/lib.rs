@@ -1,5 +1,6 @@
 //! PNG previews of simulated engravings: the unwrapped depth map in a colour map with a
-//! scale bar, and ray-cast shaded views of the shell with the engraving.
+//! scale bar, and ray-cast shaded views of the shell with the engraving (whole-egg
+//! overviews above overlapping zoomed strips of the engraved band).
 //!
 //! Units are millimetres and radians; surfaces and depth maps come from
 //! `shellcarve-core` and `shellcarve-sim` (workpiece frame W, surface coordinates

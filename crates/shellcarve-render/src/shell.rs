@@ -12,6 +12,16 @@ use crate::colormap::draw_text;
 /// Default least magnification in the engraved band (pixels per mm of surface).
 pub const DEFAULT_MIN_PX_PER_MM: f64 = 40.0;
 
+/// Height of one whole-egg overview view (px), the egg's silhouette plus a margin.
+const OVERVIEW_HEIGHT_PX: f64 = 640.0;
+/// Camera elevation of the overview views, so that the egg reads as a solid (radians).
+const OVERVIEW_ELEVATION_DEG: f64 = 15.0;
+/// Sub-samples per pixel side on silhouettes and over the engraving in the overview.
+const OVERVIEW_SUPERSAMPLE: u32 = 3;
+/// Engravings spanning at most this much longitude get one overview view (front);
+/// longer ones get two (front and back).
+const OVERVIEW_ONE_VIEW_SPAN_DEG: f64 = 150.0;
+
 /// Options of [`render_shell`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -39,6 +49,11 @@ pub struct ShellViewOptions {
     pub depth_darkening: f64,
     /// Write each view's centre longitude (degrees) in its corner. Default true.
     pub labels: bool,
+    /// Put a row of whole-egg views (pole to pole, orthographic, 15° above the equator
+    /// plane, about 640 px tall) above the zoomed strips: one centred on the engraving,
+    /// plus one of the back when the engraving wraps more than 150° around the shell.
+    /// Default true.
+    pub overview: bool,
 }
 
 impl Default for ShellViewOptions {
@@ -54,6 +69,7 @@ impl Default for ShellViewOptions {
             background: [46, 48, 54],
             depth_darkening: 0.55,
             labels: true,
+            overview: true,
         }
     }
 }
@@ -82,59 +98,180 @@ impl ShellViewOptions {
         self.max_width = px;
         self
     }
+
+    /// Shows or hides the whole-egg overview row above the strips.
+    pub fn with_overview(mut self, overview: bool) -> Self {
+        self.overview = overview;
+        self
+    }
 }
 
-/// The meridian sampled for fast ray intersection: `(z, r, s)` with `z` increasing.
+/// The meridian sampled for fast ray intersection and shading:
+/// `(z, r, s, dr/ds, dz/ds)` with `z` increasing.
 struct MeridianTable {
-    rows: Vec<[f64; 3]>,
+    rows: Vec<[f64; 5]>,
+    /// Largest parallel radius: the radius of the bounding cylinder.
+    r_max: f64,
+    /// Lowest and highest z, and the height of one of [`SLABS`] equal z slabs.
+    z0: f64,
+    z1: f64,
+    slab: f64,
+    /// Per slab: the first row at or above the slab's bottom (one more entry at the
+    /// end), to find rows without searching the whole table.
+    first_row: Vec<usize>,
+    /// Per slab and per reach in [`REACH`]: the largest radius of the shell within
+    /// that many slab heights of the slab.
+    slab_r_max: Vec<[f64; 3]>,
 }
+
+/// Reaches (in slab heights) of the [`MeridianTable`] bounds used to leap along rays.
+const REACH: [usize; 3] = [1, 8, 64];
+
+/// Number of z slabs of the [`MeridianTable`] index.
+const SLABS: usize = 512;
 
 impl MeridianTable {
     fn new(surface: &dyn Surface) -> Self {
         let (lo, hi) = surface.s_range();
         const N: usize = 8192;
-        let mut rows: Vec<[f64; 3]> = (0..=N)
+        let mut rows: Vec<[f64; 5]> = (0..=N)
             .map(|k| {
                 let s = lo + (hi - lo) * k as f64 / N as f64;
                 let m = surface.meridian(s);
-                [m.z, m.r.max(0.0), s]
+                [m.z, m.r.max(0.0), s, m.dr_ds, m.dz_ds]
             })
             .filter(|r| r.iter().all(|v| v.is_finite()))
             .collect();
         rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        Self { rows }
+        let r_max = rows.iter().map(|r| r[1]).fold(0.0, f64::max);
+        let (z0, z1) = match (rows.first(), rows.last()) {
+            (Some(a), Some(b)) => (a[0], b[0]),
+            _ => (0.0, 0.0),
+        };
+        let slab = ((z1 - z0) / SLABS as f64).max(1e-9);
+        let first_row: Vec<usize> = (0..=SLABS)
+            .map(|k| rows.partition_point(|r| r[0] < z0 + slab * k as f64))
+            .collect();
+        // r is linear between rows, so the rows bracketing a slab bound it there.
+        let own: Vec<f64> = (0..SLABS)
+            .map(|k| {
+                let a = first_row[k].saturating_sub(1);
+                let b = (first_row[k + 1] + 1).min(rows.len());
+                rows[a..b].iter().map(|r| r[1]).fold(0.0, f64::max)
+            })
+            .collect();
+        let slab_r_max = (0..SLABS)
+            .map(|k| {
+                REACH.map(|w| {
+                    own[k.saturating_sub(w)..(k + w + 1).min(SLABS)]
+                        .iter()
+                        .copied()
+                        .fold(0.0, f64::max)
+                })
+            })
+            .collect();
+        Self {
+            rows,
+            r_max,
+            z0,
+            z1,
+            slab,
+            first_row,
+            slab_r_max,
+        }
     }
 
-    /// `(r, s)` at height `z`, or `None` beyond the poles.
-    fn at(&self, z: f64) -> Option<(f64, f64)> {
-        let first = self.rows.first()?;
-        let last = self.rows.last()?;
-        if !(z >= first[0] && z <= last[0]) {
+    /// The slab holding height `z`, if within the shell's z range.
+    fn slab_of(&self, z: f64) -> Option<usize> {
+        (z >= self.z0 && z <= self.z1)
+            .then(|| (((z - self.z0) / self.slab) as usize).min(SLABS - 1))
+    }
+
+    /// A distance a ray from `p` with direction `dir` can travel without reaching the
+    /// shell (0 when none is known).
+    fn safe_step(&self, p: &Vector3, dir: &Vector3) -> f64 {
+        let Some(k) = self.slab_of(p.z) else {
+            return 0.0;
+        };
+        let rho = p.x.hypot(p.y);
+        let rise = dir.z.abs().max(1e-12);
+        // Within `w` slab heights of z the shell lies inside radius slab_r_max, and ρ
+        // shrinks at most as fast as the ray travels.
+        REACH
+            .iter()
+            .zip(self.slab_r_max[k])
+            .map(|(&w, r)| (rho - r).min(w as f64 * self.slab / rise).max(0.0))
+            .fold(0.0, f64::max)
+    }
+
+    /// `[z, r, s, dr/ds, dz/ds]` interpolated at height `z`, or `None` beyond the poles.
+    fn at(&self, z: f64) -> Option<[f64; 5]> {
+        let (k, f) = self.locate(z)?;
+        let (a, b) = (self.rows[k - 1], self.rows[k]);
+        Some(std::array::from_fn(|i| a[i] + f * (b[i] - a[i])))
+    }
+
+    /// The row `k` and the fraction `f` such that `z` lies at `f` from row `k − 1`
+    /// to row `k`, or `None` beyond the poles.
+    fn locate(&self, z: f64) -> Option<(usize, f64)> {
+        let slab = self.slab_of(z)?;
+        if self.rows.len() < 2 {
             return None;
         }
-        let k = self
-            .rows
-            .partition_point(|r| r[0] < z)
-            .clamp(1, self.rows.len() - 1);
-        let (a, b) = (self.rows[k - 1], self.rows[k]);
-        let f = if b[0] > a[0] {
-            (z - a[0]) / (b[0] - a[0])
-        } else {
-            0.0
-        };
-        Some((a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])))
+        let (a, b) = (self.first_row[slab], self.first_row[slab + 1]);
+        let k = (a + self.rows[a..b].partition_point(|r| r[0] < z)).clamp(1, self.rows.len() - 1);
+        let (za, zb) = (self.rows[k - 1][0], self.rows[k][0]);
+        Some((k, if zb > za { (z - za) / (zb - za) } else { 0.0 }))
     }
 
     /// Signed radial gap of a point: positive outside the shell.
     fn gap(&self, p: &Vector3) -> f64 {
-        match self.at(p.z) {
-            Some((r, _)) => p.x.hypot(p.y) - r,
+        match self.locate(p.z) {
+            Some((k, f)) => {
+                let r = self.rows[k - 1][1] + f * (self.rows[k][1] - self.rows[k - 1][1]);
+                (p.x * p.x + p.y * p.y).sqrt() - r
+            }
             None => 1.0,
         }
     }
+
+    /// The parameter interval `[t0, t1]` (clipped to `[0, length]`) where the ray is
+    /// inside the bounding cylinder of the shell, or `None` when it misses it.
+    fn bounds(&self, origin: &Vector3, dir: &Vector3, length: f64) -> Option<(f64, f64)> {
+        let (z0, z1) = (self.rows.first()?[0], self.rows.last()?[0]);
+        let (mut t0, mut t1) = (0.0f64, length);
+        // Side of the cylinder x² + y² ≤ r_max².
+        let a = dir.x * dir.x + dir.y * dir.y;
+        let b = 2.0 * (origin.x * dir.x + origin.y * dir.y);
+        let c = origin.x * origin.x + origin.y * origin.y - self.r_max * self.r_max;
+        if a < 1e-12 {
+            if c > 0.0 {
+                return None;
+            }
+        } else {
+            let disc = b * b - 4.0 * a * c;
+            if disc < 0.0 {
+                return None;
+            }
+            let q = disc.sqrt();
+            t0 = t0.max((-b - q) / (2.0 * a));
+            t1 = t1.min((-b + q) / (2.0 * a));
+        }
+        // Caps z0 ≤ z ≤ z1.
+        if dir.z.abs() < 1e-12 {
+            if origin.z < z0 || origin.z > z1 {
+                return None;
+            }
+        } else {
+            let (u, v) = ((z0 - origin.z) / dir.z, (z1 - origin.z) / dir.z);
+            t0 = t0.max(u.min(v));
+            t1 = t1.min(u.max(v));
+        }
+        (t0 <= t1).then_some((t0, t1))
+    }
 }
 
-/// One orthographic camera.
+/// One orthographic camera and its framing.
 #[derive(Debug, Clone, Copy)]
 struct View {
     center_theta: f64,
@@ -146,14 +283,155 @@ struct View {
     px_per_mm: f64,
     width: u32,
     height: u32,
+    /// Sub-samples per pixel side on silhouettes and over the engraved band (1: none).
+    supersample: u32,
 }
 
-/// Renders the shell with the engraving from outside, as one image made of several
-/// orthographic views side by side (wrapping onto rows in reading order), each centred
-/// on a part of the engraved band and zoomed so that every part of the band gets at
-/// least `min_px_per_mm`. Rays are intersected with the meridian by marching and
-/// bisection; the depth map displaces the shading: the normal is tilted by the depth
-/// gradient and cut areas darken in proportion to depth, so letters look recessed.
+/// How a view is scaled.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    /// Fixed magnification.
+    PxPerMm(f64),
+    /// Whatever magnification makes the framed area this tall (px).
+    Height(f64),
+}
+
+impl View {
+    /// An orthographic camera looking at the Z axis from longitude `theta`, `elevation`
+    /// above the equator plane (+Z up in the picture, +θ to the right), framed on the
+    /// projections of `coords` plus `margin` (mm) on every side.
+    fn framed(
+        surface: &dyn Surface,
+        theta: f64,
+        elevation: f64,
+        coords: impl Iterator<Item = SurfaceCoord>,
+        margin: f64,
+        scale: Scale,
+    ) -> Self {
+        let radial = Vector3::new(theta.cos(), theta.sin(), 0.0);
+        let forward = -(radial * elevation.cos() + Vector3::z() * elevation.sin());
+        let right = Vector3::new(-theta.sin(), theta.cos(), 0.0);
+        let up = right.cross(&forward);
+        let (mut x0, mut x1, mut y0, mut y1) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for c in coords {
+            let p = surface.point(c).coords;
+            let (x, y) = (p.dot(&right), p.dot(&up));
+            if x.is_finite() && y.is_finite() {
+                x0 = x0.min(x);
+                x1 = x1.max(x);
+                y0 = y0.min(y);
+                y1 = y1.max(y);
+            }
+        }
+        if !(x0 < x1 && y0 < y1) {
+            (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
+        }
+        let (x0, x1, y0, y1) = (x0 - margin, x1 + margin, y0 - margin, y1 + margin);
+        let px_per_mm = match scale {
+            Scale::PxPerMm(v) => v,
+            Scale::Height(h) => h / (y1 - y0),
+        };
+        let width = (((x1 - x0) * px_per_mm).ceil() as u32).clamp(1, 16384);
+        let height = (((y1 - y0) * px_per_mm).ceil() as u32).clamp(1, 16384);
+        Self {
+            center_theta: theta,
+            right,
+            up,
+            forward,
+            x_min: x0,
+            y_max: y1,
+            px_per_mm,
+            width,
+            height,
+            supersample: 1,
+        }
+    }
+
+    /// A zoomed view of the band `s_lo..s_hi` over longitudes `theta ± half`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "internal constructor, plain numbers"
+    )]
+    fn strip(
+        surface: &dyn Surface,
+        theta: f64,
+        half: f64,
+        s_lo: f64,
+        s_hi: f64,
+        elevation: f64,
+        px_per_mm: f64,
+    ) -> Self {
+        let coords = (0..=24).flat_map(move |a| {
+            (0..=8).map(move |b| {
+                SurfaceCoord::new(
+                    theta - half + 2.0 * half * f64::from(a) / 24.0,
+                    s_lo + (s_hi - s_lo) * f64::from(b) / 8.0,
+                )
+            })
+        });
+        Self::framed(
+            surface,
+            theta,
+            elevation,
+            coords,
+            0.0,
+            Scale::PxPerMm(px_per_mm),
+        )
+    }
+
+    /// The whole egg, pole to pole, seen from longitude `theta`.
+    fn overview(surface: &dyn Surface, theta: f64) -> Self {
+        let (lo, hi) = surface.s_range();
+        let coords = (0..96).flat_map(move |a| {
+            (0..=64).map(move |b| {
+                SurfaceCoord::new(
+                    2.0 * PI * f64::from(a) / 96.0,
+                    lo + (hi - lo) * f64::from(b) / 64.0,
+                )
+            })
+        });
+        let margin = 0.035 * surface.size().0.max(surface.size().1);
+        let mut view = Self::framed(
+            surface,
+            theta,
+            OVERVIEW_ELEVATION_DEG.to_radians(),
+            coords,
+            margin,
+            Scale::Height(OVERVIEW_HEIGHT_PX),
+        );
+        view.supersample = OVERVIEW_SUPERSAMPLE;
+        view
+    }
+}
+
+/// Centres and half-spans (radians) of `n` strip views over the longitudes `lo..hi`,
+/// in increasing θ. Each view covers its `(hi − lo)/n` share plus `overlap` on each
+/// side (when there is more than one view), so a letter cut in two by the boundary
+/// between two shares is whole in one of the two views.
+fn strip_layout(lo: f64, hi: f64, n: usize, overlap: f64) -> Vec<(f64, f64)> {
+    let n = n.max(1);
+    let span = (hi - lo) / n as f64;
+    let extra = if n > 1 { overlap.clamp(0.0, span) } else { 0.0 };
+    let half = (0.5 * span + extra).min(0.45 * PI);
+    (0..n)
+        .map(|k| (lo + span * (k as f64 + 0.5), half))
+        .collect()
+}
+
+/// Renders the shell with the engraving from outside, as one image: on top (unless
+/// [`ShellViewOptions::overview`] is off) whole-egg views, then several orthographic
+/// strips side by side (wrapping onto rows in reading order), each centred on a part of
+/// the engraved band and zoomed so that every part of the band gets at least
+/// `min_px_per_mm`; neighbouring strips overlap so that every letter is whole in one.
+/// Rays are intersected with the meridian by marching and bisection; the depth map
+/// displaces the shading: the normal is tilted by the depth gradient and cut areas
+/// darken in proportion to depth, so letters look recessed. Overview silhouettes and
+/// engraving are supersampled.
 pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOptions) -> RgbImage {
     let table = MeridianTable::new(surface);
     let (theta_lo, theta_hi, s_lo, s_hi) = match map.cut_extent() {
@@ -172,16 +450,21 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
         72f64.to_radians()
     };
     let margin = options.band_margin.clamp(0.0, 100.0);
-    let pad = margin / surface.baseline_radius().max(1e-3);
-    let (theta_lo, theta_hi) = (theta_lo - pad, theta_hi + pad);
-    let total = (theta_hi - theta_lo).clamp(1e-3, 2.0 * PI);
+    let r0 = surface.baseline_radius().max(1e-3);
+    let pad = margin / r0;
+    let (lo, hi) = (theta_lo - pad, theta_hi + pad);
+    let total = (hi - lo).clamp(1e-3, 2.0 * PI);
     let n_views = options
         .views
         .unwrap_or_else(|| (total / max_span).ceil() as usize)
         .clamp(1, 64);
+    // Neighbours share 5 % of a view's span on each side, or 0.75 heights of the cut
+    // band (1.5 in all: at least 1.5 cap heights of text, more than the widest
+    // letter), whichever is more.
     let span = total / n_views as f64;
-    // Views abut: each shows exactly its share of the band, so nothing repeats.
-    let half = (0.5 * span).min(0.45 * PI);
+    let overlap = (0.05 * span).max(0.75 * (s_hi - s_lo).max(0.0) / r0);
+    let layout = strip_layout(lo, lo + total, n_views, overlap);
+    let half = layout.first().map_or(0.5 * span, |v| v.1);
     let min_ppm = if options.min_px_per_mm.is_finite() {
         options.min_px_per_mm.clamp(1.0, 400.0)
     } else {
@@ -193,10 +476,10 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
     } else {
         0.0
     };
-    let views: Vec<View> = (0..n_views)
-        .map(|k| {
-            let c = theta_lo + span * (k as f64 + 0.5);
-            make_view(
+    let strips: Vec<View> = layout
+        .iter()
+        .map(|&(c, half)| {
+            View::strip(
                 surface,
                 c,
                 half,
@@ -207,61 +490,104 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
             )
         })
         .collect();
-    let rendered: Vec<RgbImage> = views
-        .iter()
-        .map(|v| render_view(surface, &table, map, v, options))
-        .collect();
-    compose(&rendered, &views, options)
+    let overviews: Vec<View> = if options.overview {
+        let mid = 0.5 * (theta_lo + theta_hi);
+        let mut centres = vec![mid];
+        if theta_hi - theta_lo > OVERVIEW_ONE_VIEW_SPAN_DEG.to_radians() {
+            centres.push(mid + PI);
+        }
+        centres
+            .into_iter()
+            .map(|c| View::overview(surface, wrap_angle(c)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let render = |views: &[View]| -> Vec<(RgbImage, View)> {
+        views
+            .iter()
+            .map(|v| (render_view(surface, &table, map, v, options), *v))
+            .collect()
+    };
+    compose(&render(&overviews), &render(&strips), options)
 }
 
-fn make_view(
-    surface: &dyn Surface,
-    theta: f64,
-    half: f64,
-    s_lo: f64,
-    s_hi: f64,
-    elevation: f64,
-    px_per_mm: f64,
-) -> View {
-    let radial = Vector3::new(theta.cos(), theta.sin(), 0.0);
-    let forward = -(radial * elevation.cos() + Vector3::z() * elevation.sin());
-    let right = Vector3::new(-theta.sin(), theta.cos(), 0.0);
-    let up = right.cross(&forward);
-    let (mut x0, mut x1, mut y0, mut y1) = (
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for a in 0..=24 {
-        for b in 0..=8 {
-            let th = theta - half + 2.0 * half * a as f64 / 24.0;
-            let s = s_lo + (s_hi - s_lo) * b as f64 / 8.0;
-            let p = surface.point(SurfaceCoord::new(th, s)).coords;
-            let (x, y) = (p.dot(&right), p.dot(&up));
-            if x.is_finite() && y.is_finite() {
-                x0 = x0.min(x);
-                x1 = x1.max(x);
-                y0 = y0.min(y);
-                y1 = y1.max(y);
-            }
+/// The angle in (−π, π].
+fn wrap_angle(a: f64) -> f64 {
+    let w = a.rem_euclid(2.0 * PI);
+    if w > PI {
+        w - 2.0 * PI
+    } else {
+        w
+    }
+}
+
+/// What every pixel of a view shares.
+struct Scene<'a> {
+    table: &'a MeridianTable,
+    map: &'a DepthMap,
+    options: &'a ShellViewOptions,
+    bound: f64,
+    top_depth: f64,
+    /// Middle longitude of the depth map: hit longitudes are taken within π of it.
+    map_theta: f64,
+    light: Vector3,
+    half_vec: Vector3,
+}
+
+impl Scene<'_> {
+    /// The first hit of the ray through view coordinates `(x, y)` (mm).
+    fn hit(&self, view: &View, x: f64, y: f64) -> Option<Vector3> {
+        let origin = view.right * x + view.up * y - view.forward * self.bound;
+        intersect(self.table, &origin, &view.forward, 2.0 * self.bound)
+    }
+
+    /// The colour of the ray through `(x, y)`: shaded shell or background.
+    fn color(&self, view: &View, x: f64, y: f64) -> [u8; 3] {
+        match self.hit(view, x, y) {
+            Some(hit) => self.shade(&hit),
+            None => self.options.background,
         }
     }
-    if !(x0 < x1 && y0 < y1) {
-        (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
+
+    /// Surface coordinate of a point on (or near) the shell, θ near the depth map's.
+    fn coord(&self, hit: &Vector3) -> SurfaceCoord {
+        let theta = hit.y.atan2(hit.x);
+        let theta = theta + 2.0 * PI * ((self.map_theta - theta) / (2.0 * PI)).round();
+        let s = self.table.at(hit.z).map_or(0.0, |x| x[2]);
+        SurfaceCoord::new(theta, s)
     }
-    let width = (((x1 - x0) * px_per_mm).ceil() as u32).clamp(1, 16384);
-    let height = (((y1 - y0) * px_per_mm).ceil() as u32).clamp(1, 16384);
-    View {
-        center_theta: theta,
-        right,
-        up,
-        forward,
-        x_min: x0,
-        y_max: y1,
-        px_per_mm,
-        width,
-        height,
+
+    fn shade(&self, hit: &Vector3) -> [u8; 3] {
+        let (map, options) = (self.map, self.options);
+        let c = self.coord(hit);
+        let (theta, s) = (c.theta, c.s);
+        // The meridian's tangent, interpolated from the table and renormalised.
+        let [_, r, _, dr_ds, dz_ds] = self.table.at(hit.z).unwrap_or([0.0, 1.0, 0.0, 0.0, 1.0]);
+        let len = dr_ds.hypot(dz_ds).max(1e-12);
+        let (dr_ds, dz_ds) = (dr_ds / len, dz_ds / len);
+        let (sin, cos) = theta.sin_cos();
+        let n = Vector3::new(dz_ds * cos, dz_ds * sin, -dr_ds);
+        let e_theta = Vector3::new(-sin, cos, 0.0);
+        let e_s = Vector3::new(dr_ds * cos, dr_ds * sin, dz_ds);
+        let depth = f64::from(map.sample(c));
+        let h = map.texel();
+        let dth = map.texel_theta();
+        let along = |dt: f64, ds: f64| f64::from(map.sample(SurfaceCoord::new(theta + dt, s + ds)));
+        let g_theta = (along(dth, 0.0) - along(-dth, 0.0)) / (2.0 * dth * r.max(1e-6));
+        let g_s = (along(0.0, h) - along(0.0, -h)) / (2.0 * h);
+        // The cut surface is P − d·n: its normal tilts toward increasing depth.
+        let shaded_n = (n + e_theta * g_theta + e_s * g_s).normalize();
+        let diffuse = shaded_n.dot(&self.light).max(0.0);
+        let spec = shaded_n.dot(&self.half_vec).max(0.0).powi(40) * 0.18;
+        let occlusion = 1.0
+            - options.depth_darkening.clamp(0.0, 1.0) * (depth / self.top_depth).clamp(0.0, 1.0);
+        let k = (0.28 + 0.72 * diffuse) * occlusion;
+        let mut out = [0u8; 3];
+        for (o, base) in out.iter_mut().zip(options.shell_color) {
+            *o = ((f64::from(base) * k + 255.0 * spec).clamp(0.0, 255.0)).round() as u8;
+        }
+        out
     }
 }
 
@@ -273,39 +599,86 @@ fn render_view(
     options: &ShellViewOptions,
 ) -> RgbImage {
     let (len, breadth) = surface.size();
-    let bound = 0.5 * len.max(breadth) + 1.0;
-    let top_depth = f64::from(map.max_depth()).max(0.05);
     let light = (-view.right * 0.3 + view.up * 0.45 - view.forward * 0.85).normalize();
     let eye = -view.forward;
-    let half_vec = (light + eye).normalize();
-    let rows: Vec<Vec<[u8; 3]>> = (0..view.height)
+    let (t_lo, t_hi) = map.theta_range();
+    let scene = Scene {
+        table,
+        map,
+        options,
+        bound: 0.5 * len.max(breadth) + 1.0,
+        top_depth: f64::from(map.max_depth()).max(0.05),
+        map_theta: 0.5 * (t_lo + t_hi),
+        light,
+        half_vec: (light + eye).normalize(),
+    };
+    let (w, h) = (view.width as usize, view.height as usize);
+    let pixel = 1.0 / view.px_per_mm;
+    let at = |px: usize, py: usize| {
+        (
+            view.x_min + (px as f64 + 0.5) * pixel,
+            view.y_max - (py as f64 + 0.5) * pixel,
+        )
+    };
+    // One ray through every pixel centre first.
+    let hits: Vec<Option<Vector3>> = (0..w * h)
         .into_par_iter()
-        .map(|py| {
-            (0..view.width)
-                .map(|px| {
-                    let x = view.x_min + (f64::from(px) + 0.5) / view.px_per_mm;
-                    let y = view.y_max - (f64::from(py) + 0.5) / view.px_per_mm;
-                    let origin = view.right * x + view.up * y - view.forward * bound;
-                    match intersect(table, &origin, &view.forward, 2.0 * bound) {
-                        Some(hit) => shade(
-                            surface, table, map, &hit, light, half_vec, top_depth, options,
-                        ),
-                        None => options.background,
-                    }
+        .map(|k| {
+            let (x, y) = at(k % w, k / w);
+            scene.hit(view, x, y)
+        })
+        .collect();
+    let n = view.supersample.max(1);
+    let texels: Vec<[u8; 3]> = (0..w * h)
+        .into_par_iter()
+        .map(|k| {
+            let (px, py) = (k % w, k / w);
+            let hit = hits[k];
+            // Supersample where a neighbour differs in hitting the shell (silhouette)
+            // or where the pixel lies on the depth map (engraving finer than a pixel).
+            let edge = || {
+                [(-1, 0), (1, 0), (0, -1), (0, 1)].iter().any(|&(dx, dy)| {
+                    let (qx, qy) = (px as i64 + dx, py as i64 + dy);
+                    qx >= 0
+                        && qy >= 0
+                        && (qx as usize) < w
+                        && (qy as usize) < h
+                        && hits[qy as usize * w + qx as usize].is_some() != hit.is_some()
                 })
-                .collect()
+            };
+            let engraved = || hit.is_some_and(|p| map.contains(scene.coord(&p)));
+            if n > 1 && (edge() || engraved()) {
+                let (x, y) = at(px, py);
+                let mut sum = [0u32; 3];
+                for a in 0..n {
+                    for b in 0..n {
+                        let dx = ((f64::from(a) + 0.5) / f64::from(n) - 0.5) * pixel;
+                        let dy = ((f64::from(b) + 0.5) / f64::from(n) - 0.5) * pixel;
+                        let c = scene.color(view, x + dx, y - dy);
+                        for (s, v) in sum.iter_mut().zip(c) {
+                            *s += u32::from(v);
+                        }
+                    }
+                }
+                let nn = n * n;
+                sum.map(|s| ((s + nn / 2) / nn) as u8)
+            } else {
+                match hit {
+                    Some(p) => scene.shade(&p),
+                    None => options.background,
+                }
+            }
         })
         .collect();
     let mut img = RgbImage::new(view.width, view.height);
-    for (py, row) in rows.iter().enumerate() {
-        for (px, c) in row.iter().enumerate() {
-            img.put_pixel(px as u32, py as u32, Rgb(*c));
-        }
+    for (k, c) in texels.iter().enumerate() {
+        img.put_pixel((k % w) as u32, (k / w) as u32, Rgb(*c));
     }
     img
 }
 
-/// First crossing of the ray into the shell: march in 0.2 mm steps, then bisect.
+/// First crossing of the ray into the shell: march through the shell's bounding
+/// cylinder in 0.2 mm steps (longer ones where the slab bounds allow), then bisect.
 fn intersect(
     table: &MeridianTable,
     origin: &Vector3,
@@ -313,103 +686,164 @@ fn intersect(
     length: f64,
 ) -> Option<Vector3> {
     const STEP: f64 = 0.2;
-    let mut prev = 0.0;
-    if table.gap(origin) <= 0.0 {
+    let (t_in, t_out) = table.bounds(origin, dir, length)?;
+    let mut prev = (t_in - 1e-3).max(0.0);
+    let mut g_prev = table.gap(&(origin + dir * prev));
+    if g_prev <= 0.0 {
         return None;
     }
-    let steps = (length / STEP).ceil() as usize;
-    for k in 1..=steps {
-        let t = k as f64 * STEP;
+    while prev <= t_out {
+        // Leap where the shell is known to be far, else march.
+        let t = prev + table.safe_step(&(origin + dir * prev), dir).max(STEP);
         let g = table.gap(&(origin + dir * t));
         if g <= 0.0 {
-            let (mut a, mut b) = (prev, t);
+            // Regula falsi (Illinois) on the bracket, to far below a texel.
+            let (mut a, mut b, mut ga, mut gb) = (prev, t, g_prev, g);
+            let mut side = 0;
             for _ in 0..40 {
-                let m = 0.5 * (a + b);
-                if table.gap(&(origin + dir * m)) > 0.0 {
-                    a = m;
+                let m = if ga > gb {
+                    ((a * gb - b * ga) / (gb - ga)).clamp(a, b)
                 } else {
-                    b = m;
+                    0.5 * (a + b)
+                };
+                let gm = table.gap(&(origin + dir * m));
+                if gm > 0.0 {
+                    (a, ga) = (m, gm);
+                    if side > 0 {
+                        gb *= 0.5;
+                    }
+                    side = 1;
+                } else {
+                    (b, gb) = (m, gm);
+                    if side < 0 {
+                        ga *= 0.5;
+                    }
+                    side = -1;
+                }
+                if gm.abs() < 1e-7 {
+                    return Some(origin + dir * m);
+                }
+                if b - a < 1e-6 {
+                    break;
                 }
             }
             return Some(origin + dir * b);
         }
-        prev = t;
+        (prev, g_prev) = (t, g);
     }
     None
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "internal helper with one call site"
-)]
-fn shade(
-    surface: &dyn Surface,
-    table: &MeridianTable,
-    map: &DepthMap,
-    hit: &Vector3,
-    light: Vector3,
-    half_vec: Vector3,
-    top_depth: f64,
+const GAP: u32 = 8;
+
+/// Lays views out left to right with [`GAP`] around them, wrapping at `max_width`;
+/// returns the size of the block and each image's top-left corner within it.
+fn grid(images: &[(RgbImage, View)], max_width: u32) -> ((u32, u32), Vec<(u32, u32)>) {
+    if images.is_empty() {
+        return ((0, 0), Vec::new());
+    }
+    let vw = images.iter().map(|i| i.0.width()).max().unwrap_or(1);
+    let vh = images.iter().map(|i| i.0.height()).max().unwrap_or(1);
+    let per_row = (max_width.max(vw).saturating_add(GAP) / (vw + GAP)).max(1) as usize;
+    let n = images.len();
+    let cols = per_row.min(n) as u32;
+    let rows = n.div_ceil(per_row) as u32;
+    let corners = (0..n)
+        .map(|k| {
+            let (c, r) = ((k % per_row) as u32, (k / per_row) as u32);
+            (GAP + c * (vw + GAP), GAP + r * (vh + GAP))
+        })
+        .collect();
+    (
+        (cols * vw + (cols + 1) * GAP, rows * vh + (rows + 1) * GAP),
+        corners,
+    )
+}
+
+/// The overview row (centred) above the grid of strips.
+fn compose(
+    overviews: &[(RgbImage, View)],
+    strips: &[(RgbImage, View)],
     options: &ShellViewOptions,
-) -> [u8; 3] {
-    let theta = hit.y.atan2(hit.x);
-    let s = table.at(hit.z).map_or(0.0, |x| x.1);
-    let m = surface.meridian(s);
-    let (sin, cos) = theta.sin_cos();
-    let (nr, nz) = m.normal_rz();
-    let n = Vector3::new(nr * cos, nr * sin, nz);
-    let e_theta = Vector3::new(-sin, cos, 0.0);
-    let e_s = Vector3::new(m.dr_ds * cos, m.dr_ds * sin, m.dz_ds);
-    let c = SurfaceCoord::new(theta, s);
-    let depth = f64::from(map.sample(c));
-    let h = map.texel();
-    let dth = map.texel_theta();
-    let along = |dt: f64, ds: f64| f64::from(map.sample(SurfaceCoord::new(theta + dt, s + ds)));
-    let g_theta = (along(dth, 0.0) - along(-dth, 0.0)) / (2.0 * dth * m.r.max(1e-6));
-    let g_s = (along(0.0, h) - along(0.0, -h)) / (2.0 * h);
-    // The cut surface is P − d·n: its normal tilts toward increasing depth.
-    let shaded_n = (n + e_theta * g_theta + e_s * g_s).normalize();
-    let diffuse = shaded_n.dot(&light).max(0.0);
-    let spec = shaded_n.dot(&half_vec).max(0.0).powi(40) * 0.18;
-    let occlusion =
-        1.0 - options.depth_darkening.clamp(0.0, 1.0) * (depth / top_depth).clamp(0.0, 1.0);
-    let k = (0.28 + 0.72 * diffuse) * occlusion;
-    let mut out = [0u8; 3];
-    for (o, base) in out.iter_mut().zip(options.shell_color) {
-        *o = ((f64::from(base) * k + 255.0 * spec).clamp(0.0, 255.0)).round() as u8;
+) -> RgbImage {
+    // The overview views sit side by side on one row whatever the width limit.
+    let ((ow, oh), o_at) = grid(overviews, u32::MAX);
+    let ((sw, sh), s_at) = grid(strips, options.max_width);
+    let width = ow.max(sw).max(1);
+    let strips_top = oh.saturating_sub(GAP);
+    let height = (strips_top + sh).max(1);
+    let mut out = RgbImage::from_pixel(width, height, Rgb(options.background));
+    let blocks = [
+        (overviews, o_at, (width - ow) / 2, 0),
+        (strips, s_at, (width - sw) / 2, strips_top),
+    ];
+    for (images, corners, dx, dy) in blocks {
+        for ((img, view), (x, y)) in images.iter().zip(corners) {
+            let (x0, y0) = (dx + x, dy + y);
+            image::imageops::replace(&mut out, img, i64::from(x0), i64::from(y0));
+            if options.labels {
+                // Longitude in (−180°, 180°].
+                let turned = (180.0 - view.center_theta.to_degrees()).round() as i64;
+                let deg = 180 - turned.rem_euclid(360);
+                draw_text(
+                    &mut out,
+                    i64::from(x0 + 6),
+                    i64::from(y0 + 6),
+                    &format!("{deg}"),
+                    3,
+                    [250, 250, 250],
+                );
+            }
+        }
     }
     out
 }
 
-fn compose(images: &[RgbImage], views: &[View], options: &ShellViewOptions) -> RgbImage {
-    const GAP: u32 = 8;
-    let vw = images.iter().map(|i| i.width()).max().unwrap_or(1);
-    let vh = images.iter().map(|i| i.height()).max().unwrap_or(1);
-    let per_row = ((options.max_width.max(vw) + GAP) / (vw + GAP)).max(1) as usize;
-    let n = images.len().max(1);
-    let cols = per_row.min(n) as u32;
-    let rows = n.div_ceil(per_row) as u32;
-    let width = cols * vw + (cols + 1) * GAP;
-    let height = rows * vh + (rows + 1) * GAP;
-    let mut out = RgbImage::from_pixel(width, height, Rgb(options.background));
-    for (k, (img, view)) in images.iter().zip(views).enumerate() {
-        let (c, r) = ((k % per_row) as u32, (k / per_row) as u32);
-        let (x0, y0) = (GAP + c * (vw + GAP), GAP + r * (vh + GAP));
-        for (x, y, p) in img.enumerate_pixels() {
-            out.put_pixel(x0 + x, y0 + y, *p);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_overlap_and_cover_the_band_in_reading_order() {
+        let (lo, hi) = (-2.7, 2.7);
+        let layout = strip_layout(lo, hi, 5, 0.08);
+        assert_eq!(layout.len(), 5);
+        let share = (hi - lo) / 5.0;
+        for w in layout.windows(2) {
+            let ((c0, h0), (c1, h1)) = (w[0], w[1]);
+            assert!(c1 > c0, "reading order");
+            // Neighbours share 2 × 0.08 rad of longitude.
+            assert!(((c0 + h0) - (c1 - h1) - 0.16).abs() < 1e-12);
         }
-        if options.labels {
-            let deg = view.center_theta.to_degrees().round() as i64;
-            let label = format!("{deg}");
-            draw_text(
-                &mut out,
-                i64::from(x0 + 6),
-                i64::from(y0 + 6),
-                &label,
-                3,
-                [250, 250, 250],
-            );
-        }
+        let first = layout[0];
+        let last = layout[4];
+        assert!(first.0 - first.1 < lo && last.0 + last.1 > hi);
+        assert!((first.1 - (0.5 * share + 0.08)).abs() < 1e-12);
+        // One view needs no overlap; the overlap never exceeds a share.
+        assert_eq!(strip_layout(lo, hi, 1, 0.08), vec![(0.0, 0.45 * PI)]);
+        assert_eq!(strip_layout(-0.1, 0.1, 1, 0.08), vec![(0.0, 0.1)]);
+        let wide = strip_layout(0.0, 0.4, 4, 1.0);
+        assert!((wide[0].1 - 0.15).abs() < 1e-12);
     }
-    out
+
+    #[test]
+    fn rays_use_the_bounding_cylinder() {
+        let egg = shellcarve_core::Spheroid::new(57.0, 43.0).unwrap();
+        let table = MeridianTable::new(&egg);
+        let dir = Vector3::new(-1.0, 0.0, 0.0);
+        // Straight at the equator: enters at x = 21.5.
+        let hit = intersect(&table, &Vector3::new(40.0, 0.0, 0.0), &dir, 80.0).unwrap();
+        assert!((hit.x - 21.5).abs() < 1e-6);
+        // Above the pole, and beside the cylinder: misses.
+        assert!(intersect(&table, &Vector3::new(40.0, 0.0, 29.0), &dir, 80.0).is_none());
+        assert!(intersect(&table, &Vector3::new(40.0, 22.0, 0.0), &dir, 80.0).is_none());
+        // Near the pointed end the surface is well inside the cylinder.
+        let hit = intersect(&table, &Vector3::new(40.0, 0.0, 25.0), &dir, 80.0).unwrap();
+        let r = 21.5 * (1.0 - (25.0f64 / 28.5).powi(2)).sqrt();
+        assert!((hit.x - r).abs() < 1e-3, "{hit:?} vs {r}");
+        // Along the axis, from above.
+        let down = Vector3::new(0.0, 0.0, -1.0);
+        let hit = intersect(&table, &Vector3::new(0.0, 0.0, 40.0), &down, 80.0).unwrap();
+        assert!((hit.z - 28.5).abs() < 1e-3);
+    }
 }

@@ -39,7 +39,8 @@ fn engraved_pixels_are_darker_than_the_shell_around_them() {
     let egg = Spheroid::new(57.0, 43.0).unwrap();
     let opts = ShellViewOptions::default()
         .with_views(Some(1))
-        .with_min_px_per_mm(20.0);
+        .with_min_px_per_mm(20.0)
+        .with_overview(false);
     let cut = render_shell(&egg, &map(true), &opts);
     let plain = render_shell(&egg, &map(false), &opts);
     assert_eq!(cut.dimensions(), plain.dimensions());
@@ -73,6 +74,48 @@ fn views_compose_side_by_side() {
         &ShellViewOptions::default(),
     );
     assert!(empty.width() > 100 && empty.height() > 10);
+}
+
+#[test]
+fn the_overview_shows_the_whole_egg_above_the_strips() {
+    let egg = Spheroid::new(57.0, 43.0).unwrap();
+    let opts = ShellViewOptions::default()
+        .with_views(Some(2))
+        .with_min_px_per_mm(10.0);
+    let with = render_shell(&egg, &map(true), &opts);
+    let without = render_shell(&egg, &map(true), &opts.clone().with_overview(false));
+    // The overview row, about 640 px tall, sits on top.
+    assert!(with.height() > without.height() + 500);
+    assert!(with.width() >= without.width());
+    // The egg fills the top middle: lit shell colour (brownish), not background.
+    let shell = ShellViewOptions::default().shell_color;
+    let background = ShellViewOptions::default().background;
+    let (w, _) = with.dimensions();
+    let p = with.get_pixel(w / 2, 8 + 320).0;
+    assert_ne!(p, background);
+    assert!(p[0] > p[1] && p[1] > p[2], "{p:?}");
+    assert!(p[0] > 100 && p[0] <= shell[0].saturating_add(60), "{p:?}");
+    // Above the pointed end and beside the egg there is only background.
+    assert_eq!(with.get_pixel(w / 2, 9).0, background);
+    assert_eq!(with.get_pixel(14, 8 + 320).0, background);
+    // The strips below are the same pictures as without the overview.
+    let (sw, sh) = without.dimensions();
+    let (dx, dy) = ((w - sw) / 2, with.height() - sh);
+    for (x, y) in [(sw / 4, sh / 2), (sw / 2, sh / 2), (3 * sw / 4, sh / 3)] {
+        assert_eq!(with.get_pixel(dx + x, dy + y), without.get_pixel(x, y));
+    }
+    // Silhouettes are anti-aliased: some pixels blend shell (blue/red 0.71) and
+    // background (blue/red 1.17).
+    let mixed = (200..440)
+        .step_by(10)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .map(|(x, y)| with.get_pixel(x, y).0)
+        .filter(|p| {
+            let ratio = f64::from(p[2]) / f64::from(p[0].max(1));
+            *p != background && p[0] < 120 && ratio > 0.76 && ratio < 1.12
+        })
+        .count();
+    assert!(mixed >= 12, "{mixed}");
 }
 
 #[test]
