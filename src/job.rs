@@ -320,6 +320,13 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         sim: job.sim.clone(),
     };
     let mut simulation = simulate(&gcode, &sim_job)?;
+    let design = compare_design(
+        &simulation,
+        &layout,
+        &map,
+        job.strategy.strategy,
+        tool.radius_at(depth),
+    );
     let r = &mut simulation.report;
     r.command = "engrave".into();
     r.text = Some(job.text.clone());
@@ -332,6 +339,23 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.coverage_min = Some(plan.min_coverage);
     r.map_scale_distortion = Some(distortion);
     r.planned_cycle_time_s = Some(planned.cycle_time_s);
+    let overcut_ok = design.worst_overcut_mm <= overcut_tolerance(job.sim.texel);
+    if !overcut_ok {
+        r.checks.failures.push(format!(
+            "the simulated cut reaches {:.3} mm outside the letters (tolerance {:.3} mm)",
+            design.worst_overcut_mm,
+            overcut_tolerance(job.sim.texel)
+        ));
+    }
+    if design.coverage < shellcarve_core::COVERAGE_WARN {
+        r.warnings.push(format!(
+            "only {:.0}% of the letter area is cut deeper than {} mm",
+            design.coverage * 100.0,
+            design.visible_depth_mm
+        ));
+    }
+    r.checks.overcut_ok = Some(overcut_ok);
+    r.design = Some(design);
     r.max_path_deviation_mm = Some(planned.max_path_deviation);
     let mut all = warnings;
     all.append(&mut r.warnings);
@@ -346,6 +370,40 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         toolpath,
         simulation,
     })
+}
+
+/// How far outside the intended letters a cut texel may lie (mm): two texels (one for
+/// the grid's own rounding on each side) plus 5 µm.
+fn overcut_tolerance(texel: f64) -> f64 {
+    2.0 * texel + 0.005
+}
+
+/// Compares the simulated cut with the letters as laid out (`layout` already centred
+/// on x = 0 and mapped by `map`).
+fn compare_design(
+    simulation: &Simulation,
+    layout: &shellcarve_core::Layout2d,
+    map: &ArcLengthMap,
+    strategy: Strategy,
+    radius: f64,
+) -> shellcarve_sim::DesignComparison {
+    let intended = |s: f64| {
+        shellcarve_core::intended_intervals(layout, strategy, radius, s)
+            .into_iter()
+            .map(|(x0, x1)| {
+                (
+                    map.theta_center + x0 / map.r0,
+                    map.theta_center + x1 / map.r0,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    shellcarve_sim::compare_with_design(
+        &simulation.depth_map,
+        simulation.surface.as_ref(),
+        &intended,
+        shellcarve_sim::DEFAULT_VISIBLE_DEPTH,
+    )
 }
 
 /// Reads a G-code program back as the controller would, simulates the material
@@ -449,6 +507,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         axis_ranges: axis_ranges(machine.as_ref(), &program),
         coverage_min: None,
         map_scale_distortion: None,
+        design: None,
         simulation: SimReport {
             texel_mm: depth_map.texel(),
             grid: depth_map.info(),
@@ -458,6 +517,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
             rapids_clear: rapids.is_empty(),
             axis_limits_ok: limits.is_empty(),
             breakthrough_ok: breakthrough,
+            overcut_ok: None,
             failures,
         },
         warnings,

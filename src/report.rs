@@ -54,6 +54,8 @@ pub struct Report {
     pub coverage_min: Option<f64>,
     /// Largest scale distortion of the text-to-surface map over the text band.
     pub map_scale_distortion: Option<f64>,
+    /// The simulated cut against the intended letter area (engrave only).
+    pub design: Option<shellcarve_sim::DesignComparison>,
     /// The simulation grid.
     pub simulation: SimReport,
     /// Check results.
@@ -125,6 +127,9 @@ pub struct Checks {
     pub axis_limits_ok: bool,
     /// Breakthrough check against `--shell-thickness` (absent without it).
     pub breakthrough_ok: Option<bool>,
+    /// Nothing is cut farther outside the intended letters than the overcut tolerance
+    /// (engrave only).
+    pub overcut_ok: Option<bool>,
     /// What failed, in words.
     pub failures: Vec<String>,
 }
@@ -193,6 +198,15 @@ impl Report {
             let _ = write!(s, "{axis} {:.2}..{:.2} {}  ", r.min, r.max, r.unit);
         }
         s.push('\n');
+        if let Some(d) = &self.design {
+            let _ = writeln!(
+                s,
+                "against the design: {:.1}% of the letter area cut, {:.4} mm² cut outside it (worst {:.3} mm away)",
+                d.coverage * 100.0,
+                d.overcut_area_mm2,
+                d.worst_overcut_mm
+            );
+        }
         if self.checks.passed() {
             s.push_str("checks: all passed\n");
         } else {

@@ -45,8 +45,8 @@ pub use layout::{
 };
 pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
 pub use strategy::{
-    plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN,
-    DEFAULT_STEPOVER_FRACTION,
+    intended_intervals, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
+    COVERAGE_ERROR, COVERAGE_WARN, DEFAULT_STEPOVER_FRACTION,
 };
 pub use surface::{Closest, EggSpec, MeridianPoint, Spheroid, Surface, SurfaceCoord};
 pub use tool::{Tool, DEFAULT_V_SHANK_DIAMETER};

@@ -171,6 +171,52 @@ fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
     }
 }
 
+/// The x intervals, on the line `y` of the text plane, of the area a strategy means to
+/// cut with a tool of cutting radius `radius` at the surface: the glyph interiors for
+/// `fill`, the contours widened by `radius` on both sides for `outline`. Sorted and
+/// merged. This is what the simulated cut is compared with.
+pub fn intended_intervals(
+    layout: &Layout2d,
+    strategy: Strategy,
+    radius: f64,
+    y: f64,
+) -> Vec<(f64, f64)> {
+    let reach = match strategy {
+        Strategy::Fill => 0.0,
+        Strategy::Outline => radius,
+    };
+    let mut all = Vec::new();
+    for g in &layout.glyphs {
+        let (lo, hi) = y_extent(g);
+        if y < lo - reach || y > hi + reach {
+            continue;
+        }
+        let edges = edges_of(g);
+        match strategy {
+            Strategy::Fill => all.extend(inside_intervals(&edges, y)),
+            Strategy::Outline => all.extend(
+                edges
+                    .iter()
+                    .filter_map(|(a, b)| capsule_interval(a, b, y, radius)),
+            ),
+        }
+    }
+    merge_intervals(all)
+}
+
+/// Sorts intervals and merges the overlapping ones.
+fn merge_intervals(mut v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    v.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 fn describe_chars(chars: &[char]) -> String {
     let mut v: Vec<char> = chars.to_vec();
     v.sort_unstable();
@@ -577,6 +623,23 @@ mod tests {
             }
         }
         assert!(plan.min_coverage > 0.95);
+    }
+
+    #[test]
+    fn intended_area_is_the_interior_for_fill_and_a_band_for_outline() {
+        let l = rect_glyph(1.0, 2.0);
+        let fill = intended_intervals(&l, Strategy::Fill, 0.1, 1.0);
+        assert_eq!(fill, vec![(0.0, 1.0)]);
+        let outline = intended_intervals(&l, Strategy::Outline, 0.1, 1.0);
+        assert_eq!(outline.len(), 2);
+        assert!((outline[0].0 + 0.1).abs() < 1e-12 && (outline[0].1 - 0.1).abs() < 1e-12);
+        assert!((outline[1].0 - 0.9).abs() < 1e-12 && (outline[1].1 - 1.1).abs() < 1e-12);
+        // Above the glyph: only the outline's band reaches.
+        assert!(intended_intervals(&l, Strategy::Fill, 0.1, 2.05).is_empty());
+        assert_eq!(
+            intended_intervals(&l, Strategy::Outline, 0.1, 2.05).len(),
+            1
+        );
     }
 
     #[test]

@@ -45,6 +45,7 @@
 
 mod body;
 mod depth_map;
+mod design;
 mod error;
 mod options;
 mod simulate;
@@ -54,6 +55,10 @@ mod verify;
 mod tests;
 
 pub use depth_map::{DepthMap, GridInfo, TILE};
+pub use design::{
+    compare_with_design, DesignComparison, IntendedArea, DEFAULT_VISIBLE_DEPTH,
+    OVERCUT_SEARCH_RADIUS,
+};
 pub use error::SimError;
 pub use options::{
     SimOptions, DEFAULT_MARGIN, DEFAULT_MAX_AXIS_TURN, DEFAULT_MAX_TILES, DEFAULT_TEXEL,

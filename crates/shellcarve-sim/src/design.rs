@@ -1,0 +1,226 @@
+//! The simulated cut against the design: how much of the intended area is cut, and
+//! how much is cut outside it, and how far outside.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use shellcarve_core::Surface;
+
+use crate::DepthMap;
+
+/// Default depth from which a texel counts as cut (mm): deep enough to be seen.
+pub const DEFAULT_VISIBLE_DEPTH: f64 = 0.02;
+/// How far around an overcut texel the intended area is searched for (mm); beyond
+/// this the worst overcut is reported as this distance and flagged as capped.
+pub const OVERCUT_SEARCH_RADIUS: f64 = 1.0;
+
+/// The intended area as intervals of θ (radians) on the parallel at meridian arc
+/// length `s`, sorted and disjoint.
+pub trait IntendedArea: Sync {
+    /// The θ intervals of the intended area on the parallel at `s`.
+    fn theta_intervals(&self, s: f64) -> Vec<(f64, f64)>;
+}
+
+impl<F: Fn(f64) -> Vec<(f64, f64)> + Sync> IntendedArea for F {
+    fn theta_intervals(&self, s: f64) -> Vec<(f64, f64)> {
+        self(s)
+    }
+}
+
+/// The comparison of a simulated cut with the intended area.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DesignComparison {
+    /// Depth from which a texel counts as cut (mm).
+    pub visible_depth_mm: f64,
+    /// Intended area on the grid (mm²).
+    pub intended_area_mm2: f64,
+    /// Intended area that is cut (mm²).
+    pub covered_area_mm2: f64,
+    /// `covered / intended` (1 when nothing is intended).
+    pub coverage: f64,
+    /// Area cut outside the intended area (mm²).
+    pub overcut_area_mm2: f64,
+    /// Largest distance from a cut texel outside the intended area to the intended
+    /// area (mm, on the surface).
+    pub worst_overcut_mm: f64,
+    /// True when some overcut lies farther than [`OVERCUT_SEARCH_RADIUS`] from the
+    /// intended area (then `worst_overcut_mm` is that radius).
+    pub worst_overcut_capped: bool,
+}
+
+fn inside(intervals: &[(f64, f64)], theta: f64) -> bool {
+    let k = intervals.partition_point(|iv| iv.1 < theta);
+    intervals.get(k).is_some_and(|iv| iv.0 <= theta)
+}
+
+/// Distance in θ from `theta` to the nearest interval (0 inside), or `None`.
+fn theta_gap(intervals: &[(f64, f64)], theta: f64) -> Option<f64> {
+    let k = intervals.partition_point(|iv| iv.1 < theta);
+    let after = intervals.get(k).map(|iv| (iv.0 - theta).max(0.0));
+    let before = k
+        .checked_sub(1)
+        .and_then(|k| intervals.get(k))
+        .map(|iv| theta - iv.1);
+    match (before, after) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Compares the cut in `map` with the intended area: texels at least `visible_depth`
+/// deep count as cut. Texel areas use the parallel's true radius, so the figures are
+/// areas on the shell. Rows run in parallel; the result does not depend on the thread
+/// count.
+pub fn compare_with_design(
+    map: &DepthMap,
+    surface: &dyn Surface,
+    intended: &dyn IntendedArea,
+    visible_depth: f64,
+) -> DesignComparison {
+    let (width, height) = map.dims();
+    let dt = map.texel_theta();
+    let texel = map.texel();
+    let rows: Vec<(f64, f64, Vec<(f64, f64)>)> = (0..height)
+        .into_par_iter()
+        .map(|j| {
+            let s = map.coord_of(0, j).s;
+            (s, surface.parallel_radius(s), intended.theta_intervals(s))
+        })
+        .collect();
+    let visible = visible_depth as f32;
+    let search_rows = (OVERCUT_SEARCH_RADIUS / texel).ceil() as usize;
+    // Per row: intended, covered, overcut areas and the worst overcut distance.
+    let per_row: Vec<(f64, f64, f64, f64, bool)> = (0..height)
+        .into_par_iter()
+        .map(|j| {
+            let (_, r, ivs) = &rows[j];
+            let area = texel * dt * r.max(0.0);
+            let (mut want, mut got, mut over, mut worst, mut capped) =
+                (0.0, 0.0, 0.0, 0.0f64, false);
+            for i in 0..width {
+                let theta = map.coord_of(i, j).theta;
+                let cut = map.depth_at_texel(i, j) >= visible;
+                if inside(ivs, theta) {
+                    want += area;
+                    if cut {
+                        got += area;
+                    }
+                } else if cut {
+                    over += area;
+                    let d = nearest_intended(&rows, j, theta, search_rows, texel);
+                    match d {
+                        Some(d) => worst = worst.max(d),
+                        None => {
+                            capped = true;
+                            worst = worst.max(OVERCUT_SEARCH_RADIUS);
+                        }
+                    }
+                }
+            }
+            (want, got, over, worst, capped)
+        })
+        .collect();
+    let (mut want, mut got, mut over, mut worst, mut capped) = (0.0, 0.0, 0.0, 0.0f64, false);
+    for (a, b, c, d, e) in per_row {
+        want += a;
+        got += b;
+        over += c;
+        worst = worst.max(d);
+        capped |= e;
+    }
+    DesignComparison {
+        visible_depth_mm: visible_depth,
+        intended_area_mm2: want,
+        covered_area_mm2: got,
+        coverage: if want > 0.0 { got / want } else { 1.0 },
+        overcut_area_mm2: over,
+        worst_overcut_mm: worst,
+        worst_overcut_capped: capped,
+    }
+}
+
+/// Distance on the surface (mm) from texel row `j` at `theta` to the nearest intended
+/// point within `search_rows` rows, or `None` when there is none that close.
+fn nearest_intended(
+    rows: &[(f64, f64, Vec<(f64, f64)>)],
+    j: usize,
+    theta: f64,
+    search_rows: usize,
+    texel: f64,
+) -> Option<f64> {
+    let lo = j.saturating_sub(search_rows);
+    let hi = (j + search_rows).min(rows.len().saturating_sub(1));
+    let mut best: Option<f64> = None;
+    for (k, (_, r, ivs)) in rows.iter().enumerate().take(hi + 1).skip(lo) {
+        let ds = (k as f64 - j as f64) * texel;
+        if best.is_some_and(|b| ds.abs() >= b) {
+            continue;
+        }
+        if let Some(g) = theta_gap(ivs, theta) {
+            let d = (g * r).hypot(ds);
+            if best.is_none_or(|b| d < b) {
+                best = Some(d);
+            }
+        }
+    }
+    best.filter(|d| *d <= OVERCUT_SEARCH_RADIUS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shellcarve_core::Spheroid;
+
+    #[test]
+    fn a_cut_matching_the_design_has_full_coverage_and_no_overcut() {
+        let sphere = Spheroid::sphere(40.0).unwrap();
+        let r0 = 20.0;
+        let mut map = DepthMap::new(-0.1, -0.5, 0.01, r0, 400, 100);
+        // Cut the band θ ∈ [0, 0.05], s ∈ [−0.2, 0.2].
+        let (w, h) = map.dims();
+        for j in 0..h {
+            for i in 0..w {
+                let c = map.coord_of(i, j);
+                if (0.0..=0.05).contains(&c.theta) && c.s.abs() <= 0.2 {
+                    map.raise(i, j, 0.35);
+                }
+            }
+        }
+        let intended = |s: f64| {
+            if s.abs() <= 0.2 {
+                vec![(0.0, 0.05)]
+            } else {
+                vec![]
+            }
+        };
+        let c = compare_with_design(&map, &sphere, &intended, DEFAULT_VISIBLE_DEPTH);
+        assert!((c.coverage - 1.0).abs() < 1e-12, "{c:?}");
+        assert_eq!(c.overcut_area_mm2, 0.0);
+        // 1 mm × 0.4 mm band (θ 0.05 rad at r ≈ 20 mm), within a texel row.
+        assert!((c.intended_area_mm2 - 0.41).abs() < 0.03, "{c:?}");
+
+        // Widen the cut by 0.1 mm on one side: overcut area and distance show it.
+        for j in 0..h {
+            for i in 0..w {
+                let c = map.coord_of(i, j);
+                if c.theta > 0.05 && c.theta <= 0.05 + 0.1 / 20.0 && c.s.abs() <= 0.2 {
+                    map.raise(i, j, 0.35);
+                }
+            }
+        }
+        let c = compare_with_design(&map, &sphere, &intended, DEFAULT_VISIBLE_DEPTH);
+        assert!((c.worst_overcut_mm - 0.1).abs() < 0.011, "{c:?}");
+        assert!((c.overcut_area_mm2 - 0.04).abs() < 0.006, "{c:?}");
+        assert!(!c.worst_overcut_capped);
+    }
+
+    #[test]
+    fn far_overcut_is_capped() {
+        let sphere = Spheroid::sphere(40.0).unwrap();
+        let mut map = DepthMap::new(-0.5, -0.5, 0.01, 20.0, 100, 100);
+        map.raise(50, 50, 0.3);
+        let c = compare_with_design(&map, &sphere, &|_s: f64| Vec::new(), DEFAULT_VISIBLE_DEPTH);
+        assert!(c.worst_overcut_capped);
+        assert_eq!(c.coverage, 1.0);
+    }
+}
