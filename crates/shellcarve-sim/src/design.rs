@@ -80,11 +80,14 @@ pub fn compare_with_design(
     let (width, height) = map.dims();
     let dt = map.texel_theta();
     let texel = map.texel();
-    let rows: Vec<(f64, f64, Vec<(f64, f64)>)> = (0..height)
+    let rows: Vec<Row> = (0..height)
         .into_par_iter()
         .map(|j| {
             let s = map.coord_of(0, j).s;
-            (s, surface.parallel_radius(s), intended.theta_intervals(s))
+            Row {
+                radius: surface.parallel_radius(s),
+                intervals: intended.theta_intervals(s),
+            }
         })
         .collect();
     let visible = visible_depth as f32;
@@ -93,7 +96,10 @@ pub fn compare_with_design(
     let per_row: Vec<(f64, f64, f64, f64, bool)> = (0..height)
         .into_par_iter()
         .map(|j| {
-            let (_, r, ivs) = &rows[j];
+            let Row {
+                radius: r,
+                intervals: ivs,
+            } = &rows[j];
             let area = texel * dt * r.max(0.0);
             let (mut want, mut got, mut over, mut worst, mut capped) =
                 (0.0, 0.0, 0.0, 0.0f64, false);
@@ -139,10 +145,16 @@ pub fn compare_with_design(
     }
 }
 
+/// One texel row of the grid: its parallel's radius and the intended θ intervals.
+struct Row {
+    radius: f64,
+    intervals: Vec<(f64, f64)>,
+}
+
 /// Distance on the surface (mm) from texel row `j` at `theta` to the nearest intended
 /// point within `search_rows` rows, or `None` when there is none that close.
 fn nearest_intended(
-    rows: &[(f64, f64, Vec<(f64, f64)>)],
+    rows: &[Row],
     j: usize,
     theta: f64,
     search_rows: usize,
@@ -151,13 +163,13 @@ fn nearest_intended(
     let lo = j.saturating_sub(search_rows);
     let hi = (j + search_rows).min(rows.len().saturating_sub(1));
     let mut best: Option<f64> = None;
-    for (k, (_, r, ivs)) in rows.iter().enumerate().take(hi + 1).skip(lo) {
+    for (k, row) in rows.iter().enumerate().take(hi + 1).skip(lo) {
         let ds = (k as f64 - j as f64) * texel;
         if best.is_some_and(|b| ds.abs() >= b) {
             continue;
         }
-        if let Some(g) = theta_gap(ivs, theta) {
-            let d = (g * r).hypot(ds);
+        if let Some(g) = theta_gap(&row.intervals, theta) {
+            let d = (g * row.radius).hypot(ds);
             if best.is_none_or(|b| d < b) {
                 best = Some(d);
             }
