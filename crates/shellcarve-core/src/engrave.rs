@@ -1,13 +1,15 @@
 //! From strokes in the text plane to a toolpath on the shell.
 //!
-//! The arc-length map of DESIGN.md puts the text plane onto the surface:
-//! θ = θc + x / R0 and s = y, with x measured from the middle of the line, so the line
-//! is centred at longitude θc with its baseline on the baseline parallel. The tool tip
+//! A [`SurfaceMap`] puts the text plane onto the surface (by default the arc-length
+//! map of DESIGN.md, θ = θc + x / R0 and s = y, with x measured from the middle of the
+//! line, so the line is centred at longitude θc with its baseline on the parallel of
+//! maximum breadth; see [`EngraveOptions::baseline`] and [`EngraveOptions::map`]). The tool tip
 //! sits `depth` below the surface along the outward normal and the tool axis is that
 //! normal. Cut segments are subdivided until the straight tip chord stays within
 //! `chord_tol` of the mapped curve, so the depth stays inside its window.
 
 use crate::error::{check_range, CoreError, Result};
+use crate::map::{Baseline, MapKind, SurfaceMap};
 use crate::math::{Point2, Point3};
 use crate::strategy::Stroke;
 use crate::surface::{Surface, SurfaceCoord};
@@ -53,6 +55,10 @@ pub struct EngraveOptions {
     pub approach_feed: f64,
     /// Longitude of the middle of the line (radians). Default 0.
     pub theta_center: f64,
+    /// The parallel that carries the baseline. Default [`Baseline::MaxBreadth`].
+    pub baseline: Baseline,
+    /// The map from the text plane to the surface. Default [`MapKind::ArcLength`].
+    pub map: MapKind,
 }
 
 impl Default for EngraveOptions {
@@ -66,6 +72,8 @@ impl Default for EngraveOptions {
             approach: DEFAULT_APPROACH,
             approach_feed: DEFAULT_APPROACH_FEED,
             theta_center: 0.0,
+            baseline: Baseline::MaxBreadth,
+            map: MapKind::ArcLength,
         }
     }
 }
@@ -95,6 +103,24 @@ impl EngraveOptions {
         self
     }
 
+    /// Sets the longitude of the middle of the line (radians).
+    pub fn with_theta_center(mut self, theta: f64) -> Self {
+        self.theta_center = theta;
+        self
+    }
+
+    /// Sets the parallel that carries the baseline.
+    pub fn with_baseline(mut self, baseline: Baseline) -> Self {
+        self.baseline = baseline;
+        self
+    }
+
+    /// Sets the map from the text plane to the surface.
+    pub fn with_map(mut self, map: MapKind) -> Self {
+        self.map = map;
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         check_range("--depth (mm)", self.depth, 0.001, 5.0)?;
         check_range("--clearance (mm)", self.clearance, 0.1, 50.0)?;
@@ -108,7 +134,9 @@ impl EngraveOptions {
     }
 }
 
-/// The arc-length map from the text plane to surface coordinates.
+/// The arc-length map from the text plane to surface coordinates, with the baseline
+/// on the parallel of maximum breadth. [`SurfaceMap`] generalises it (any baseline,
+/// conformal map, angle distortion).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArcLengthMap {
     /// Radius of the baseline parallel (mm).
@@ -180,10 +208,7 @@ pub fn engrave_strokes(
     options: &EngraveOptions,
 ) -> Result<Toolpath> {
     options.validate()?;
-    let map = ArcLengthMap {
-        r0: surface.baseline_radius(),
-        theta_center: options.theta_center,
-    };
+    let map = SurfaceMap::from_options(surface, options)?;
     let mut path = Toolpath::new();
     let mut last_clear: Option<SurfaceCoord> = None;
     for stroke in strokes {

@@ -9,13 +9,12 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum CoreError {
     /// A font file could not be read from disk.
-    #[error("cannot read font file {path}: {source}; check the path given to --font")]
+    #[error("cannot read font file {path}: {error}; check the path given to --font")]
     FontIo {
         /// The path that was tried.
         path: String,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying I/O error (in the message, so not also a source).
+        error: std::io::Error,
     },
     /// Font data did not parse as TrueType/OpenType.
     #[error("font {name} is not a valid TrueType/OpenType font (face index {index}): {reason}; give a .ttf, .otf or .ttc file")]
@@ -85,6 +84,30 @@ pub enum CoreError {
         tool_width_mm: f64,
         /// Which glyphs do not fit.
         detail: String,
+    },
+    /// A shell shape is not a closed, smooth egg-like surface.
+    #[error("the shell {shape} is not usable: {reason}")]
+    BadShape {
+        /// The shape as described (e.g. `hugelschaffer:57x43x2`).
+        shape: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A profile CSV could not be read or is not a valid meridian.
+    #[error("profile {file}, line {line}: {reason}")]
+    BadProfile {
+        /// The file (or other source) of the profile.
+        file: String,
+        /// The 1-based line number (0 when the file could not be read at all).
+        line: usize,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// The text placement on the shell is impossible.
+    #[error("cannot place the text: {reason}")]
+    BadPlacement {
+        /// What is wrong and how to fix it.
+        reason: String,
     },
 }
 

@@ -58,9 +58,9 @@ impl Font {
 
     /// Reads a font file; `index` selects the face in a collection (`.ttc`), 0 otherwise.
     pub fn from_file(path: &std::path::Path, index: u32) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| CoreError::FontIo {
+        let bytes = std::fs::read(path).map_err(|error| CoreError::FontIo {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         let name = path
             .file_name()

@@ -26,6 +26,7 @@ mod engrave;
 mod error;
 mod font;
 mod layout;
+mod map;
 mod math;
 mod strategy;
 mod surface;
@@ -43,11 +44,19 @@ pub use layout::{
     auto_cap_height, layout_line, measure_line, Glyph, Layout2d, LayoutOptions, TextHeight,
     AUTO_HEIGHT_MAX, AUTO_LENGTH_FRACTION, DEFAULT_FLATTEN_TOL,
 };
+pub use map::{
+    Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, DISTORTION_ANGLE_WARN,
+    DISTORTION_SCALE_WARN,
+};
 pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
 pub use strategy::{
     intended_intervals, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
     COVERAGE_ERROR, COVERAGE_WARN, DEFAULT_STEPOVER_FRACTION,
 };
-pub use surface::{Closest, EggSpec, MeridianPoint, Spheroid, Surface, SurfaceCoord};
+pub use surface::{
+    Closest, CurvePoint, EggPreset, EggSpec, EllipseMeridian, HugelschafferEgg,
+    HugelschafferMeridian, MeridianCurve, MeridianPoint, NarushinEgg, NarushinMeridian,
+    ProfileMeridian, ProfileShell, Revolved, Spheroid, Surface, SurfaceCoord,
+};
 pub use tool::{Tool, DEFAULT_V_SHANK_DIAMETER};
 pub use toolpath::{Move, MoveKind, Pose, Toolpath};

@@ -1,0 +1,555 @@
+//! Maps from the unwrapped text plane to surface coordinates, and their distortion.
+//!
+//! Both maps of DESIGN.md put x along a parallel, `θ = θc + x / R0`, where `R0` is the
+//! radius of the baseline parallel at arc length `s0`:
+//!
+//! - **arc length**: `s = s0 + y`. Lengths along the baseline and along every meridian
+//!   are kept; along other parallels they scale by `r(s) / R0`.
+//! - **conformal**: `∫_{s0}^{s} ds / r(s) = y / R0` (Mercator's projection on a sphere).
+//!   Angles are kept everywhere; lengths scale by `r(s) / R0` in every direction.
+//!
+//! The distortion of a map at a point is described by the singular values `σx`, `σy`
+//! of its differential (Tissot's indicatrix): the scale distortion is the largest
+//! `|σ − 1|` and the angle distortion is the largest change of an angle,
+//! `2·asin(|σx − σy| / (σx + σy))` (Snyder, "Map Projections: A Working Manual",
+//! USGS Professional Paper 1395, 1987, §4).
+
+use crate::error::{CoreError, Result};
+use crate::layout::Layout2d;
+use crate::math::Point2;
+use crate::surface::{gauss_integral, MeridianPoint, Surface, SurfaceCoord};
+
+/// Scale distortion above which a glyph gets a warning (5%).
+pub const DISTORTION_SCALE_WARN: f64 = 0.05;
+/// Angle distortion above which a glyph gets a warning (2°, in radians).
+pub const DISTORTION_ANGLE_WARN: f64 = 2.0 * std::f64::consts::PI / 180.0;
+/// Intervals of the conformal map's table of `∫ ds / r`.
+const CONFORMAL_INTERVALS: usize = 1024;
+
+/// Which parallel carries the baseline of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Baseline {
+    /// The parallel of maximum breadth (`s = 0`), the default.
+    #[default]
+    MaxBreadth,
+    /// The parallel at this height `z` in the workpiece frame (mm), `--baseline-z`.
+    Z(f64),
+    /// The parallel at this latitude (radians), `--lat`: the angle between the outward
+    /// surface normal and the XY plane, positive toward +Z (the pointed end). It is the
+    /// ordinary (geodetic) latitude; 0 is the parallel of maximum breadth on any convex
+    /// shell and on a sphere it is the usual latitude.
+    Latitude(f64),
+}
+
+/// Which map takes the text plane onto the surface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum MapKind {
+    /// Arc length along the meridian: `s = s0 + y` (the default).
+    #[default]
+    ArcLength,
+    /// Conformal: `∫ ds / r = y / R0`, angles kept, size grows with `r(s)`.
+    Conformal,
+}
+
+impl MapKind {
+    /// Parses `arclength` or `conformal`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
+            "arclength" => Ok(Self::ArcLength),
+            "conformal" => Ok(Self::Conformal),
+            _ => Err(CoreError::BadSpec {
+                what: "map".into(),
+                given: text.into(),
+                expected: "arclength or conformal".into(),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for MapKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ArcLength => "arclength",
+            Self::Conformal => "conformal",
+        })
+    }
+}
+
+/// The largest distortion of a map over a region.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MapDistortion {
+    /// Largest `|σ − 1|` over both directions (0.05 = 5%).
+    pub scale: f64,
+    /// Largest change of an angle (radians).
+    pub angle: f64,
+}
+
+impl MapDistortion {
+    /// The distortion of a map with singular values `sx`, `sy`.
+    pub fn from_stretch(sx: f64, sy: f64) -> Self {
+        Self {
+            scale: (sx - 1.0).abs().max((sy - 1.0).abs()),
+            angle: 2.0 * ((sx - sy).abs() / (sx + sy)).asin(),
+        }
+    }
+
+    /// The larger of two distortions, component by component.
+    pub fn max(self, o: Self) -> Self {
+        Self {
+            scale: self.scale.max(o.scale),
+            angle: self.angle.max(o.angle),
+        }
+    }
+
+    /// True when either figure passes [`DISTORTION_SCALE_WARN`] or
+    /// [`DISTORTION_ANGLE_WARN`].
+    pub fn needs_warning(&self) -> bool {
+        self.scale > DISTORTION_SCALE_WARN || self.angle > DISTORTION_ANGLE_WARN
+    }
+}
+
+/// The distortion over one glyph of a layout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlyphDistortion {
+    /// The glyph's character.
+    pub ch: char,
+    /// The middle of the glyph along the baseline (text-plane mm).
+    pub x: f64,
+    /// The largest distortion over the glyph's box.
+    pub distortion: MapDistortion,
+}
+
+/// A map from the text plane to surface coordinates (see the module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurfaceMap {
+    kind: MapKind,
+    theta_center: f64,
+    s0: f64,
+    r0: f64,
+    /// Conformal map: nodes `(u, s, r)` with `u = ∫_{s0}^{s} ds / r`, increasing.
+    table: Vec<(f64, f64, f64)>,
+}
+
+/// Finds an arc length where `f(meridian(s))` changes sign, by a scan and bisection.
+fn solve_on_meridian(surface: &dyn Surface, f: impl Fn(&MeridianPoint) -> f64) -> Option<f64> {
+    let (lo, hi) = surface.s_range();
+    let n = 1024;
+    let at = |k: usize| lo + (hi - lo) * k as f64 / n as f64;
+    let mut prev = f(&surface.meridian(lo));
+    for k in 1..=n {
+        let v = f(&surface.meridian(at(k)));
+        if prev == 0.0 {
+            return Some(at(k - 1));
+        }
+        if prev.signum() != v.signum() {
+            let (mut a, mut b, fa) = (at(k - 1), at(k), prev);
+            for _ in 0..80 {
+                let m = 0.5 * (a + b);
+                if (f(&surface.meridian(m)) < 0.0) == (fa < 0.0) {
+                    a = m;
+                } else {
+                    b = m;
+                }
+            }
+            return Some(0.5 * (a + b));
+        }
+        prev = v;
+    }
+    None
+}
+
+impl SurfaceMap {
+    /// The map of `kind` with its baseline on `baseline`, centred at longitude
+    /// `theta_center` (radians).
+    pub fn new(
+        surface: &dyn Surface,
+        kind: MapKind,
+        baseline: Baseline,
+        theta_center: f64,
+    ) -> Result<Self> {
+        let (lo, hi) = surface.s_range();
+        let s0 = match baseline {
+            Baseline::MaxBreadth => 0.0,
+            Baseline::Z(z) => {
+                let (z_lo, z_hi) = (surface.meridian(lo).z, surface.meridian(hi).z);
+                if !(z.is_finite() && z > z_lo && z < z_hi) {
+                    return Err(CoreError::BadPlacement {
+                        reason: format!(
+                            "--baseline-z {z} mm is not on the shell, which spans z = {z_lo:.2} to {z_hi:.2} mm; give a height between them"
+                        ),
+                    });
+                }
+                solve_on_meridian(surface, |m| m.z - z).ok_or_else(|| CoreError::BadPlacement {
+                    reason: format!("no parallel at --baseline-z {z} mm"),
+                })?
+            }
+            Baseline::Latitude(lat) => {
+                let deg = lat.to_degrees();
+                if !(lat.is_finite() && deg.abs() < 89.0) {
+                    return Err(CoreError::BadPlacement {
+                        reason: format!(
+                            "--lat {deg}° is out of range; give a latitude between -89° and 89° (0 = the widest parallel, + toward the pointed end)"
+                        ),
+                    });
+                }
+                let sin = lat.sin();
+                // The outward normal's Z component is −dr/ds.
+                solve_on_meridian(surface, |m| -m.dr_ds - sin).ok_or_else(|| {
+                    CoreError::BadPlacement {
+                        reason: format!("no parallel at --lat {deg}°"),
+                    }
+                })?
+            }
+        };
+        let r0 = surface.parallel_radius(s0);
+        if r0.is_nan() || r0 <= 1e-3 {
+            return Err(CoreError::BadPlacement {
+                reason: "the baseline is at a pole; move it toward the widest parallel".into(),
+            });
+        }
+        let table = match kind {
+            MapKind::ArcLength => Vec::new(),
+            MapKind::Conformal => conformal_table(surface, lo, hi, s0),
+        };
+        Ok(Self {
+            kind,
+            theta_center,
+            s0,
+            r0,
+            table,
+        })
+    }
+
+    /// The map asked for by engraving options.
+    pub fn from_options(surface: &dyn Surface, options: &crate::EngraveOptions) -> Result<Self> {
+        Self::new(surface, options.map, options.baseline, options.theta_center)
+    }
+
+    /// Which map this is.
+    pub fn kind(&self) -> MapKind {
+        self.kind
+    }
+
+    /// Radius of the baseline parallel, `R0` (mm).
+    pub fn r0(&self) -> f64 {
+        self.r0
+    }
+
+    /// Arc length of the baseline parallel from the parallel of maximum breadth (mm).
+    pub fn s0(&self) -> f64 {
+        self.s0
+    }
+
+    /// Meridian arc length of the text-plane height `y`, or `None` where the
+    /// conformal map runs off the shell (near a pole).
+    pub fn s_of_y(&self, y: f64) -> Option<f64> {
+        match self.kind {
+            MapKind::ArcLength => Some(self.s0 + y),
+            MapKind::Conformal => {
+                let u = y / self.r0;
+                let (first, last) = (self.table.first()?, self.table.last()?);
+                if !(u >= first.0 && u <= last.0) {
+                    return None;
+                }
+                let k = self.table.partition_point(|n| n.0 <= u);
+                let k = k.clamp(1, self.table.len() - 1) - 1;
+                let ((u0, s0, r0), (u1, s1, r1)) = (self.table[k], self.table[k + 1]);
+                // Cubic Hermite in u: ds/du = r(s) at both nodes.
+                let h = u1 - u0;
+                let t = (u - u0) / h;
+                let (t2, t3) = (t * t, t * t * t);
+                Some(
+                    (2.0 * t3 - 3.0 * t2 + 1.0) * s0
+                        + (t3 - 2.0 * t2 + t) * h * r0
+                        + (-2.0 * t3 + 3.0 * t2) * s1
+                        + (t3 - t2) * h * r1,
+                )
+            }
+        }
+    }
+
+    /// Longitude of x = 0 (radians).
+    pub fn theta_center(&self) -> f64 {
+        self.theta_center
+    }
+
+    /// Longitude of the text-plane abscissa `x` (radians).
+    pub fn theta_of_x(&self, x: f64) -> f64 {
+        self.theta_center + x / self.r0
+    }
+
+    /// The text-plane height that maps to meridian arc length `s` (the inverse of
+    /// [`SurfaceMap::s_of_y`]; clamped to the conformal table near the poles).
+    pub fn y_of_s(&self, s: f64) -> f64 {
+        match self.kind {
+            MapKind::ArcLength => s - self.s0,
+            MapKind::Conformal => {
+                let n = self.table.len();
+                if n < 2 {
+                    return s - self.s0;
+                }
+                let k = self.table.partition_point(|node| node.1 <= s);
+                let k = k.clamp(1, n - 1) - 1;
+                let ((u0, s0, r0), (u1, s1, r1)) = (self.table[k], self.table[k + 1]);
+                let h = s1 - s0;
+                let t = ((s - s0) / h).clamp(0.0, 1.0);
+                let (t2, t3) = (t * t, t * t * t);
+                // Cubic Hermite in s: du/ds = 1/r(s) at both nodes.
+                let u = (2.0 * t3 - 3.0 * t2 + 1.0) * u0
+                    + (t3 - 2.0 * t2 + t) * h / r0
+                    + (-2.0 * t3 + 3.0 * t2) * u1
+                    + (t3 - t2) * h / r1;
+                u * self.r0
+            }
+        }
+    }
+
+    /// The surface coordinate of a text-plane point (heights off the shell are
+    /// clamped to its ends; [`SurfaceMap::check_fit`] refuses them first).
+    pub fn map(&self, p: &Point2) -> SurfaceCoord {
+        let s = self.s_of_y(p.y).unwrap_or_else(|| {
+            let end = if p.y > 0.0 {
+                self.table.last()
+            } else {
+                self.table.first()
+            };
+            end.map_or(self.s0 + p.y, |n| n.1)
+        });
+        SurfaceCoord::new(self.theta_center + p.x / self.r0, s)
+    }
+
+    /// The singular values `(σx, σy)` of the map at height `y`: stretch along the
+    /// parallel and along the meridian.
+    pub fn stretch(&self, surface: &dyn Surface, y: f64) -> (f64, f64) {
+        let s = self.map(&Point2::new(0.0, y)).s;
+        let k = surface.parallel_radius(s) / self.r0;
+        match self.kind {
+            MapKind::ArcLength => (k, 1.0),
+            MapKind::Conformal => (k, k),
+        }
+    }
+
+    /// The largest distortion over the band `y_min..=y_max` (the map does not depend
+    /// on x, so this covers any box with that height range).
+    pub fn distortion(&self, surface: &dyn Surface, y_min: f64, y_max: f64) -> MapDistortion {
+        (0..=32)
+            .map(|k| {
+                let y = y_min + (y_max - y_min) * k as f64 / 32.0;
+                let (sx, sy) = self.stretch(surface, y);
+                MapDistortion::from_stretch(sx, sy)
+            })
+            .fold(MapDistortion::default(), MapDistortion::max)
+    }
+
+    /// The largest distortion over each glyph's box.
+    pub fn glyph_distortions(
+        &self,
+        surface: &dyn Surface,
+        layout: &Layout2d,
+    ) -> Vec<GlyphDistortion> {
+        layout
+            .glyphs
+            .iter()
+            .filter_map(|g| {
+                let pts = g.contours.iter().flatten();
+                let (mut x0, mut x1, mut y0, mut y1) = (
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                );
+                for p in pts {
+                    (x0, x1, y0, y1) = (x0.min(p.x), x1.max(p.x), y0.min(p.y), y1.max(p.y));
+                }
+                (x0 <= x1).then(|| GlyphDistortion {
+                    ch: g.ch,
+                    x: 0.5 * (x0 + x1),
+                    distortion: self.distortion(surface, y0, y1),
+                })
+            })
+            .collect()
+    }
+
+    /// Checks that a line `width` mm long spanning `y_min..y_max` fits on the shell
+    /// with `margin` mm to spare along the meridian at both ends.
+    pub fn check_fit(
+        &self,
+        surface: &dyn Surface,
+        width: f64,
+        y_min: f64,
+        y_max: f64,
+        margin: f64,
+    ) -> Result<()> {
+        let circumference = std::f64::consts::TAU * self.r0;
+        if width > circumference {
+            return Err(CoreError::TextTooLong {
+                text_mm: width,
+                available_mm: circumference,
+            });
+        }
+        let (lo, hi) = surface.s_range();
+        let top = self.s_of_y(y_max).map_or(f64::INFINITY, |s| s + margin);
+        if top > hi {
+            return Err(CoreError::TextTooTall {
+                needed_mm: top - self.s0,
+                available_mm: hi - self.s0,
+            });
+        }
+        let bottom = self.s_of_y(y_min).map_or(f64::NEG_INFINITY, |s| s - margin);
+        if bottom < lo {
+            return Err(CoreError::TextTooTall {
+                needed_mm: self.s0 - bottom,
+                available_mm: self.s0 - lo,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Nodes `(u, s, r)` of `u(s) = ∫_{s0}^{s} ds / r(s)` between just inside the poles.
+fn conformal_table(surface: &dyn Surface, lo: f64, hi: f64, s0: f64) -> Vec<(f64, f64, f64)> {
+    // Stop short of the poles, where r → 0 and u → ±∞; text never gets there.
+    let eps = 1e-3 * (hi - lo);
+    let (a, b) = (lo + eps, hi - eps);
+    let n = CONFORMAL_INTERVALS;
+    let inv_r = |s: f64| 1.0 / surface.parallel_radius(s).max(1e-9);
+    let node = |k: usize| a + (b - a) * k as f64 / n as f64;
+    let mut out = Vec::with_capacity(n + 1);
+    let mut u = 0.0;
+    out.push((0.0, a, surface.parallel_radius(a)));
+    for k in 0..n {
+        u += gauss_integral(inv_r, node(k), node(k + 1));
+        let s = node(k + 1);
+        out.push((u, s, surface.parallel_radius(s)));
+    }
+    // Shift so that u(s0) = 0.
+    let k = ((s0 - a) / (b - a) * n as f64)
+        .floor()
+        .clamp(0.0, (n - 1) as f64) as usize;
+    let u0 = out[k].0 + gauss_integral(inv_r, node(k), s0);
+    for n in &mut out {
+        n.0 -= u0;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::{HugelschafferEgg, Spheroid};
+    use crate::Point3;
+    use std::f64::consts::PI;
+
+    /// The stretch of the actual map at `(x, y)` from finite differences on the
+    /// surface: `(|∂P/∂x|, |∂P/∂y|, angle between them)`.
+    fn measured(map: &SurfaceMap, surface: &dyn Surface, x: f64, y: f64) -> (f64, f64, f64) {
+        let h = 1e-4;
+        let p = |x: f64, y: f64| -> Point3 { surface.point(map.map(&Point2::new(x, y))) };
+        let dx = (p(x + h, y) - p(x - h, y)) / (2.0 * h);
+        let dy = (p(x, y + h) - p(x, y - h)) / (2.0 * h);
+        let angle = (dx.dot(&dy) / (dx.norm() * dy.norm())).acos();
+        (dx.norm(), dy.norm(), angle)
+    }
+
+    #[test]
+    fn arc_length_map_on_a_sphere_matches_the_closed_form() {
+        let big_r = 20.0;
+        let sphere = Spheroid::sphere(2.0 * big_r).unwrap();
+        let lat0 = 30f64.to_radians();
+        let map =
+            SurfaceMap::new(&sphere, MapKind::ArcLength, Baseline::Latitude(lat0), 0.0).unwrap();
+        assert!((map.r0() - big_r * lat0.cos()).abs() < 1e-9);
+        assert!((map.s0() - big_r * lat0).abs() < 1e-9);
+        for y in [-6.0, -2.0, 0.0, 3.0, 7.0] {
+            let lat = lat0 + y / big_r;
+            let (sx, sy) = map.stretch(&sphere, y);
+            assert!((sx - lat.cos() / lat0.cos()).abs() < 1e-9);
+            assert!((sy - 1.0).abs() < 1e-12);
+            let (mx, my, angle) = measured(&map, &sphere, 1.0, y);
+            assert!((mx - sx).abs() < 1e-6 && (my - sy).abs() < 1e-6);
+            assert!((angle - PI / 2.0).abs() < 1e-6);
+        }
+        // Band 0..5 mm: the scale distortion is largest at the top.
+        let d = map.distortion(&sphere, 0.0, 5.0);
+        let k = (lat0 + 5.0 / big_r).cos() / lat0.cos();
+        assert!((d.scale - (1.0 - k)).abs() < 1e-9, "{d:?}");
+        assert!((d.angle - 2.0 * ((1.0 - k) / (1.0 + k)).asin()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn conformal_map_on_a_sphere_is_mercator() {
+        let big_r = 20.0;
+        let sphere = Spheroid::sphere(2.0 * big_r).unwrap();
+        let lat0 = -20f64.to_radians();
+        let map =
+            SurfaceMap::new(&sphere, MapKind::Conformal, Baseline::Latitude(lat0), 0.3).unwrap();
+        let psi0 = (PI / 4.0 + lat0 / 2.0).tan().ln();
+        for y in [-8.0, -3.0, 0.0, 2.0, 9.0] {
+            // Mercator: ln tan(π/4 + lat/2) = ψ0 + y/R0.
+            let lat = 2.0 * (psi0 + y / map.r0()).exp().atan() - PI / 2.0;
+            let s = map.s_of_y(y).unwrap();
+            assert!((s - big_r * lat).abs() < 1e-8, "{s} vs {}", big_r * lat);
+            let (sx, sy) = map.stretch(&sphere, y);
+            let k = lat.cos() / lat0.cos();
+            assert!((sx - k).abs() < 1e-9 && (sy - k).abs() < 1e-9);
+            let d = map.distortion(&sphere, y, y);
+            assert!(d.angle < 1e-12 && (d.scale - (k - 1.0).abs()).abs() < 1e-9);
+            let (mx, my, angle) = measured(&map, &sphere, -2.0, y);
+            assert!(
+                (mx - k).abs() < 1e-6 && (my - k).abs() < 1e-6,
+                "{mx} {my} {k}"
+            );
+            assert!((angle - PI / 2.0).abs() < 1e-6);
+            assert!((map.y_of_s(s) - y).abs() < 1e-8, "{} vs {y}", map.y_of_s(s));
+        }
+    }
+
+    #[test]
+    fn baseline_by_z_and_by_latitude() {
+        let egg = HugelschafferEgg::new(57.0, 43.0, 2.0).unwrap();
+        let m = SurfaceMap::new(&egg, MapKind::ArcLength, Baseline::Z(10.0), 0.0).unwrap();
+        assert!((egg.meridian(m.s0()).z - 10.0).abs() < 1e-9);
+        let m = SurfaceMap::new(&egg, MapKind::ArcLength, Baseline::Latitude(0.0), 0.0).unwrap();
+        assert!(m.s0().abs() < 1e-9, "{}", m.s0());
+        let lat = 25f64.to_radians();
+        let m = SurfaceMap::new(&egg, MapKind::Conformal, Baseline::Latitude(lat), 0.0).unwrap();
+        assert!((-egg.meridian(m.s0()).dr_ds - lat.sin()).abs() < 1e-9);
+        assert_eq!(m.s_of_y(0.0).map(|s| (s - m.s0()).abs() < 1e-9), Some(true));
+        for bad in [
+            Baseline::Z(40.0),
+            Baseline::Z(f64::NAN),
+            Baseline::Latitude(1.6),
+        ] {
+            let e = SurfaceMap::new(&egg, MapKind::ArcLength, bad, 0.0).unwrap_err();
+            assert!(e.to_string().contains("--"), "{e}");
+        }
+    }
+
+    #[test]
+    fn text_near_a_pole_does_not_fit() {
+        let egg = HugelschafferEgg::new(57.0, 43.0, 2.0).unwrap();
+        let m = SurfaceMap::new(&egg, MapKind::ArcLength, Baseline::Z(24.0), 0.0).unwrap();
+        let e = m.check_fit(&egg, 10.0, 0.0, 14.0, 1.0).unwrap_err();
+        assert!(matches!(e, CoreError::TextTooTall { .. }), "{e}");
+        let e = m.check_fit(&egg, 100.0, 0.0, 1.0, 1.0).unwrap_err();
+        assert!(matches!(e, CoreError::TextTooLong { .. }), "{e}");
+        assert!(m.check_fit(&egg, 20.0, -1.0, 2.0, 1.0).is_ok());
+        let c = SurfaceMap::new(&egg, MapKind::Conformal, Baseline::Z(24.0), 0.0).unwrap();
+        assert!(c.check_fit(&egg, 10.0, 0.0, 80.0, 1.0).is_err());
+    }
+
+    #[test]
+    fn map_kind_parses() {
+        assert_eq!(MapKind::parse("arc-length").unwrap(), MapKind::ArcLength);
+        assert_eq!(MapKind::parse("Conformal").unwrap(), MapKind::Conformal);
+        assert!(MapKind::parse("mercator").is_err());
+        assert_eq!(MapKind::Conformal.to_string(), "conformal");
+    }
+}
