@@ -19,7 +19,7 @@ pub(crate) enum Motion {
 }
 
 /// Letters of value words, in the order of [`Block::values`].
-pub(crate) const VALUE_LETTERS: &str = "FSTXYZABCIJKRP";
+pub(crate) const VALUE_LETTERS: &str = "FSTXYZABCIJKRPH";
 /// Axis letters in the order of the six positions.
 pub(crate) const AXIS_LETTERS: [char; 6] = ['X', 'Y', 'Z', 'A', 'B', 'C'];
 
@@ -35,7 +35,9 @@ pub(crate) struct Block<'w> {
     pub(crate) spindle: Option<(u8, &'w Word)>,
     pub(crate) tool_change: Option<((), &'w Word)>,
     pub(crate) stop: Option<((), &'w Word)>,
-    pub(crate) values: [Option<&'w Word>; 14],
+    /// G43.4 (true) or G49 (false): Fanuc tool centre point control on or off.
+    pub(crate) tcpm: Option<(bool, &'w Word)>,
+    pub(crate) values: [Option<&'w Word>; 15],
 }
 
 impl<'w> Block<'w> {
@@ -152,6 +154,8 @@ pub(crate) fn classify<'w>(words: &'w [Word], line: usize) -> Result<Block<'w>> 
                         line,
                         "feed-mode codes",
                     )?,
+                    434 => set(&mut b.tcpm, true, w, line, "tool length codes")?,
+                    490 => set(&mut b.tcpm, false, w, line, "tool length codes")?,
                     _ => {
                         return Err(GcodeError::Unsupported {
                             line,
@@ -189,7 +193,7 @@ pub(crate) fn classify<'w>(words: &'w [Word], line: usize) -> Result<Block<'w>> 
                         line,
                         column: w.column,
                         word: w.text.clone(),
-                        message: format!("{letter} words are not supported; shellcarve reads G, M, F, S, T, X, Y, Z, A, B, C, I, J, K, R and P words"),
+                        message: format!("{letter} words are not supported; shellcarve reads G, M, F, S, T, X, Y, Z, A, B, C, I, J, K, R, P and (with G43.4) H words"),
                     });
                 };
                 if slot.is_some() {

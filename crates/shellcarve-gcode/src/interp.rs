@@ -9,6 +9,7 @@ use shellcarve_kinematics::{ControlMode, Feed, Joints, MachineMove, MachineProgr
 use crate::arc::{center_from_radius, check_center, ArcTolerance};
 use crate::block::{classify, invalid, Block, Motion, AXIS_LETTERS};
 use crate::canon::{CanonLine, FeedMode, LengthUnits, Plane};
+use crate::dialect::Dialect;
 use crate::error::{GcodeError, Result};
 use crate::lexer::{lex_line, Comment, Line, Word};
 use shellcarve_kinematics::arc_sweep;
@@ -27,6 +28,11 @@ pub struct InterpretOptions {
     /// Refuse a file that ends without M2, M30 or a closing `%`, as LinuxCNC does.
     /// Default: true.
     pub require_program_end: bool,
+    /// The dialect the program is written in, when known. `fanuc-tcpm` adds `G43.4 H…`
+    /// (tool centre point control on) and `G49` (off), which change no coordinates:
+    /// the program's X Y Z are read as the tip either way. Default: `None`, LinuxCNC's
+    /// subset (which refuses G43.4 and G49 here).
+    pub dialect: Option<Dialect>,
 }
 
 impl Default for InterpretOptions {
@@ -35,6 +41,7 @@ impl Default for InterpretOptions {
             initial_position: Joints::default(),
             block_delete: false,
             require_program_end: true,
+            dialect: None,
         }
     }
 }
@@ -62,13 +69,26 @@ impl InterpretOptions {
         self.require_program_end = on;
         self
     }
+
+    /// Sets [`InterpretOptions::dialect`].
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = Some(dialect);
+        self
+    }
 }
 
 /// Reads a program into LinuxCNC's canonical commands (what `rs274 -g` prints), starting
 /// at the origin. Numbers are in the program's units of the moment; see
 /// [`CanonLine`].
 pub fn canon(text: &str) -> Result<Vec<CanonLine>> {
-    Ok(run(text, &InterpretOptions::default())?.canon)
+    canon_with(text, &InterpretOptions::default())
+}
+
+/// Reads a program into LinuxCNC's canonical commands as [`canon`] does, with
+/// `options` (start position, block delete, dialect). A `fanuc-tcpm` `G43.4`/`G49`
+/// gives no canonical command (LinuxCNC has no G43.4 to compare with).
+pub fn canon_with(text: &str, options: &InterpretOptions) -> Result<Vec<CanonLine>> {
+    Ok(run(text, options)?.canon)
 }
 
 /// Reads a program into machine motion.
@@ -139,6 +159,7 @@ struct Interp {
     feed_mm: f64,
     motion: Option<Motion>,
     selected_tool: u32,
+    dialect: Option<Dialect>,
     in_header: bool,
     pending: Vec<String>,
     out: Output,
@@ -165,6 +186,7 @@ fn run(text: &str, opts: &InterpretOptions) -> Result<Output> {
         feed_mm: 0.0,
         motion: None,
         selected_tool: 0,
+        dialect: opts.dialect,
         in_header: true,
         pending: Vec::new(),
         out: Output::default(),
@@ -262,6 +284,53 @@ impl Interp {
             })?),
             (None, None) => None,
         };
+        if let Some((on, w)) = b.tcpm {
+            if self.dialect != Some(Dialect::FanucTcpm) {
+                return Err(GcodeError::Unsupported {
+                    line: n,
+                    column: w.column,
+                    word: w.text.clone(),
+                    message: format!(
+                        "{} (tool centre point control) is read for the fanuc-tcpm dialect only; read the program as fanuc-tcpm (--post fanuc-tcpm) or remove it",
+                        if on { "G43.4" } else { "G49" }
+                    ),
+                });
+            }
+            match b.word('H') {
+                None if on => {
+                    return Err(invalid(
+                        n,
+                        w,
+                        "G43.4 without an H word; give the tool length offset number, as G43.4 H1"
+                            .into(),
+                    ))
+                }
+                Some(h) if on && (h.value < 0.0 || h.value.fract() != 0.0) => {
+                    return Err(invalid(
+                        n,
+                        h,
+                        format!(
+                            "{} is not an offset number; H takes a whole number 0 or more",
+                            h.text
+                        ),
+                    ))
+                }
+                Some(h) if !on => {
+                    return Err(invalid(
+                        n,
+                        h,
+                        format!("{} with G49, which takes no H word; remove it", h.text),
+                    ))
+                }
+                _ => {}
+            }
+        } else if let Some(h) = b.word('H') {
+            return Err(invalid(
+                n,
+                h,
+                format!("{} with no G43.4 to use it; remove it", h.text),
+            ));
+        }
         let is_arc = matches!(motion, Some(Motion::Clockwise | Motion::Counterclockwise));
         for letter in ['I', 'J', 'K', 'R', 'P'] {
             if let Some(w) = b.word(letter) {

@@ -53,8 +53,8 @@ mod post;
 pub use canon::{canon_to_string, CanonLine, FeedMode, LengthUnits, Plane};
 pub use dialect::{Dialect, DIALECT_NAMES};
 pub use error::{GcodeError, Result};
-pub use interp::{canon, interpret, InterpretOptions};
-pub use post::{emit, emit_to, COORD_DECIMALS, INVERSE_TIME_DIGITS};
+pub use interp::{canon, canon_with, interpret, InterpretOptions};
+pub use post::{emit, emit_for_machine, emit_to, COORD_DECIMALS, INVERSE_TIME_DIGITS};
 
 #[doc(no_inline)]
 pub use shellcarve_kinematics::MachineProgram;

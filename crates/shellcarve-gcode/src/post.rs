@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use shellcarve_kinematics::{Axis, Feed, Joints, MachineProgram, Path};
+use shellcarve_kinematics::{Axis, Feed, Joints, Machine, MachineProgram, Path};
 
 use crate::arc::{check_center, ArcTolerance};
 use crate::canon::{LengthUnits, Plane};
@@ -68,7 +68,21 @@ fn emit_error(context: impl Into<String>, message: String) -> GcodeError {
     }
 }
 
-/// Writes `program` as G-code in `dialect`.
+/// Writes `program` as G-code in `dialect` for `machine`: checks that the dialect fits
+/// the machine ([`Dialect::check_machine`]) and writes exactly the machine's axes (B and
+/// C for `xyzbc-trt`, A alone for `xyza-rotary`). Otherwise as [`emit`].
+pub fn emit_for_machine(
+    program: &MachineProgram,
+    dialect: Dialect,
+    machine: &dyn Machine,
+) -> Result<String> {
+    dialect.check_machine(machine)?;
+    emit_axes(program, dialect, machine.axes())
+}
+
+/// Writes `program` as G-code in `dialect`, with the axes X Y Z A C (and B when it is
+/// nonzero anywhere); `grbl-4axis` writes X Y Z A. [`emit_for_machine`] writes a given
+/// machine's axes instead.
 ///
 /// The header holds the program's header lines as comments, `G17 G21 G90 G94`,
 /// `T… M6` and `S… M3`; the footer `M5` and `M2`. Each move is one block with all of
@@ -83,7 +97,45 @@ fn emit_error(context: impl Into<String>, message: String) -> GcodeError {
 /// dialect does not write (inverse time in a TCP program, mm/min in a joint program),
 /// a non-finite or non-positive feed or a non-finite coordinate, a rapid or first
 /// block that is an arc, an arc with an unknown plane.
+///
+/// `fanuc-tcpm` opens and closes the program with `%`, switches tool centre point
+/// control on with `G43.4 H<tool>` after the spindle start and off with `G49` before
+/// `M5 M30`. `grbl-4axis` writes no `T`/`M6` (the tool is named in a comment), `M3 S…`,
+/// and turns inverse-time feeds into `G94` F words over Grbl's all-axes length (see
+/// [`Dialect::Grbl4Axis`]); a program with B or C motion is an error there.
 pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
+    let use_b = program.moves.iter().any(|m| m.target.get(Axis::B) != 0.0);
+    let axes: Vec<Axis> = match dialect {
+        Dialect::Grbl4Axis => vec![Axis::X, Axis::Y, Axis::Z, Axis::A],
+        _ => Axis::ALL
+            .into_iter()
+            .filter(|a| *a != Axis::B || use_b)
+            .collect(),
+    };
+    emit_axes(program, dialect, &axes)
+}
+
+/// Grbl's length of a block: the Euclidean length over all axes written, rotary ones in
+/// degrees (Grbl's planner treats every axis as linear).
+fn grbl_length(from: &[f64], to: &[f64]) -> f64 {
+    from.iter()
+        .zip(to)
+        .map(|(a, b)| (b - a) * (b - a))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// The printed values of `axes` of `j` (mm and degrees at [`COORD_DECIMALS`]).
+fn printed(j: &Joints, axes: &[Axis]) -> Vec<f64> {
+    axes.iter()
+        .map(|a| {
+            let v = j.display_value(*a);
+            fixed(v, COORD_DECIMALS).parse::<f64>().unwrap_or(v)
+        })
+        .collect()
+}
+
+fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Result<String> {
     let mode = dialect.control_mode();
     if program.mode != mode {
         return Err(emit_error(
@@ -103,24 +155,50 @@ pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
             ),
         ));
     }
+    if let Some((index, axis)) = program.moves.iter().enumerate().find_map(|(i, m)| {
+        Axis::ALL
+            .into_iter()
+            .find(|a| !axes.contains(a) && m.target.get(*a).abs() > 1e-12)
+            .map(|a| (i, a))
+    }) {
+        return Err(emit_error(
+            format!("move {}", index + 1),
+            format!(
+                "axis {axis} moves, but dialect {dialect} writes only {} here; plan the program for a machine with these axes",
+                axes.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(" ")
+            ),
+        ));
+    }
     let mut out = String::new();
     // Writing to a String cannot fail: the results of writeln! are ignored below.
+    if dialect == Dialect::FanucTcpm {
+        let _ = writeln!(out, "%");
+    }
     for line in &program.header {
         if !line.trim().is_empty() {
             let _ = writeln!(out, "({})", sanitize(line));
         }
     }
-    let _ = writeln!(out, "G17 G21 G90 G94");
-    let _ = writeln!(out, "T{} M6", program.tool_number);
     let rpm = fixed(program.spindle_rpm, COORD_DECIMALS);
     let rpm = rpm.trim_end_matches('0').trim_end_matches('.');
-    let _ = writeln!(out, "S{rpm} M3");
-
-    let use_b = program.moves.iter().any(|m| m.target.get(Axis::B) != 0.0);
-    let axes: Vec<Axis> = Axis::ALL
-        .into_iter()
-        .filter(|a| *a != Axis::B || use_b)
-        .collect();
+    let _ = writeln!(out, "G17 G21 G90 G94");
+    match dialect {
+        Dialect::Grbl4Axis => {
+            let _ = writeln!(
+                out,
+                "(tool {}: Grbl has no tool change; fit it before starting)",
+                program.tool_number
+            );
+            let _ = writeln!(out, "M3 S{rpm}");
+        }
+        _ => {
+            let _ = writeln!(out, "T{} M6", program.tool_number);
+            let _ = writeln!(out, "S{rpm} M3");
+        }
+    }
+    if dialect == Dialect::FanucTcpm {
+        let _ = writeln!(out, "G43.4 H{}", program.tool_number);
+    }
     let mut last_f: Option<String> = None;
     let mut inverse_time = false;
     let mut plane = Plane::Xy;
@@ -136,7 +214,10 @@ pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
         let mut block = String::new();
         let f_word = match (mv.feed, dialect) {
             (Feed::Rapid, _) => None,
-            (Feed::UnitsPerMinute(f), Dialect::LinuxcncTcp) => {
+            (
+                Feed::UnitsPerMinute(f),
+                Dialect::LinuxcncTcp | Dialect::FanucTcpm | Dialect::Grbl4Axis,
+            ) => {
                 let s = fixed(f, COORD_DECIMALS);
                 if !(f.is_finite() && s.parse::<f64>().is_ok_and(|v| v > 0.0)) {
                     return Err(emit_error(context, format!("feed {f} mm/min is not a positive finite feed at {COORD_DECIMALS} decimals; give a feed above 0")));
@@ -159,14 +240,47 @@ pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
                 }
                 Some(s)
             }
+            (Feed::InverseTime(f), Dialect::Grbl4Axis) => {
+                if !(f.is_finite() && f > 0.0) {
+                    return Err(emit_error(context, format!("inverse-time feed {f} (1/min) is not positive and finite; the block would never end")));
+                }
+                if !matches!(mv.path, Path::Linear) {
+                    return Err(emit_error(context, "an arc with an inverse-time feed cannot be written for Grbl (its G94 feed runs over all axes); give the arc a feed in mm/min".into()));
+                }
+                let Some(from) = previous else {
+                    return Err(emit_error(context, "the first block is a feed move, whose length is unknown; begin the program with a rapid".into()));
+                };
+                let len = grbl_length(&printed(&from, axes), &printed(&mv.target, axes));
+                if len <= 0.0 {
+                    // Grbl skips a block that moves nothing: any F will do.
+                    match &last_f {
+                        Some(_) => None,
+                        None => {
+                            last_f = Some("1".into());
+                            Some("1".into())
+                        }
+                    }
+                } else {
+                    let s = fixed(len * f, COORD_DECIMALS);
+                    if !s.parse::<f64>().is_ok_and(|v| v > 0.0) {
+                        return Err(emit_error(context, format!("the block needs a feed of {} mm/min, which is 0 at {COORD_DECIMALS} decimals; slow the program down", len * f)));
+                    }
+                    if last_f.as_deref() == Some(s.as_str()) {
+                        None
+                    } else {
+                        last_f = Some(s.clone());
+                        Some(s)
+                    }
+                }
+            }
             (feed, d) => {
                 return Err(emit_error(
                     context,
                     format!(
                         "{feed:?} cannot be written in dialect {d}, which writes {}; convert the program's feeds (linuxcnc-tcp: mm/min, linuxcnc-joint: inverse time)",
                         match d {
-                            Dialect::LinuxcncTcp => "feeds in mm/min (G94)",
                             Dialect::LinuxcncJoint => "inverse-time feeds (G93)",
+                            _ => "feeds in mm/min (G94)",
                         }
                     ),
                 ))
@@ -238,7 +352,7 @@ pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
                 }
             }
         }
-        for axis in &axes {
+        for axis in axes {
             let _ = write!(
                 block,
                 " {}{}",
@@ -256,8 +370,18 @@ pub fn emit(program: &MachineProgram, dialect: Dialect) -> Result<String> {
         let _ = writeln!(out, "{block}");
         previous = Some(mv.target);
     }
-    let _ = writeln!(out, "M5");
-    let _ = writeln!(out, "M2");
+    match dialect {
+        Dialect::FanucTcpm => {
+            let _ = writeln!(out, "G49");
+            let _ = writeln!(out, "M5");
+            let _ = writeln!(out, "M30");
+            let _ = writeln!(out, "%");
+        }
+        _ => {
+            let _ = writeln!(out, "M5");
+            let _ = writeln!(out, "M2");
+        }
+    }
     Ok(out)
 }
 

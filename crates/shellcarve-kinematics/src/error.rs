@@ -40,8 +40,17 @@ pub enum KinematicsError {
         /// What is expected.
         expected: String,
     },
+    /// A machine configuration (`--machine FILE.toml`) is malformed or holds a bad
+    /// value.
+    #[error("machine configuration: {}{message}", if key.is_empty() { String::new() } else { format!("{key}: ") })]
+    MachineConfig {
+        /// The TOML key at fault, like `axes.A.max` (empty when the file does not parse).
+        key: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// The machine name is not known.
-    #[error("unknown machine {name:?}; known machines: {known}")]
+    #[error("unknown machine {name:?}; known machines: {known} (or give a machine file ending in .toml)")]
     UnknownMachine {
         /// The name given.
         name: String,

@@ -105,11 +105,39 @@ pub struct AxisLimit {
     pub max_velocity: f64,
     /// Largest acceleration (mm/s² or rad/s²).
     pub max_acceleration: f64,
+    /// Largest jerk (mm/s³ or rad/s³); 0 when the machine does not limit it.
+    pub max_jerk: f64,
 }
 
 impl AxisLimit {
     /// True when `v` lies within the travel (with a tiny tolerance for rounding).
     pub fn contains(&self, v: f64) -> bool {
         v >= self.min - 1e-9 && v <= self.max + 1e-9
+    }
+}
+
+/// The speeds a spindle can run at (rpm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpindleRange {
+    /// Slowest speed (rpm).
+    pub min_rpm: f64,
+    /// Fastest speed (rpm).
+    pub max_rpm: f64,
+}
+
+impl Default for SpindleRange {
+    /// 1 to 100,000 rpm: no machine-specific limit.
+    fn default() -> Self {
+        Self {
+            min_rpm: 1.0,
+            max_rpm: 100_000.0,
+        }
+    }
+}
+
+impl SpindleRange {
+    /// True when `rpm` lies within the range.
+    pub fn contains(&self, rpm: f64) -> bool {
+        rpm >= self.min_rpm && rpm <= self.max_rpm
     }
 }

@@ -32,8 +32,11 @@ mod plan;
 mod program;
 
 pub use error::{KinematicsError, Result};
-pub use joints::{Axis, AxisLimit, Joints};
-pub use machine::{machine_by_name, unwind_near, Machine, XyzacTrt, MACHINE_NAMES, SINGULAR_SIN};
+pub use joints::{Axis, AxisLimit, Joints, SpindleRange};
+pub use machine::{
+    machine_by_name, unwind_near, AxesConfig, AxisConfig, Machine, MachineConfig, MachineKind,
+    OffsetsConfig, SpindleConfig, XyzaRotary, XyzacTrt, XyzbcTrt, MACHINE_NAMES, SINGULAR_SIN,
+};
 pub use motion::{
     check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, SampleOptions,
     DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,

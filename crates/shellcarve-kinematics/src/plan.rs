@@ -87,6 +87,13 @@ pub struct PlannedProgram {
     pub axis_ranges: Vec<AxisRange>,
     /// Largest tip deviation from the intended path found after subdivision (mm).
     pub max_path_deviation: f64,
+    /// Largest angle between the tool axis the machine reaches and the one the
+    /// toolpath asks for (radians): 0 on five-axis machines, the tilt error of a
+    /// four-axis rotary off the egg's equator (see [`crate::XyzaRotary`]).
+    pub max_tilt_error: f64,
+    /// The 1-based toolpath move where [`PlannedProgram::max_tilt_error`] occurs
+    /// (`None` when it is 0).
+    pub max_tilt_error_move: Option<usize>,
 }
 
 /// Turns a toolpath into a machine program for `machine`.
@@ -119,7 +126,22 @@ pub fn plan_program(
             expected: "a spindle speed from 1 to 100000 rpm".into(),
         });
     }
+    let spindle = machine.spindle();
+    if !spindle.contains(options.spindle_rpm) {
+        return Err(KinematicsError::InvalidParameter {
+            name: "--rpm".into(),
+            value: options.spindle_rpm,
+            expected: format!(
+                "a speed the spindle of {} can run at: {} to {} rpm",
+                machine.name(),
+                spindle.min_rpm,
+                spindle.max_rpm
+            ),
+        });
+    }
     let mut moves = Vec::with_capacity(toolpath.moves.len());
+    let mut max_tilt: f64 = 0.0;
+    let mut max_tilt_move = None;
     let mut joints_out = Vec::with_capacity(toolpath.moves.len());
     let mut prev: Option<(Pose, Joints)> = None;
     let mut max_dev: f64 = 0.0;
@@ -137,6 +159,11 @@ pub fn plan_program(
             });
         }
         let target = machine.inverse(&m.pose, prev.as_ref().map(|p| &p.1), &context)?;
+        let tilt = machine.forward(&target).axis.angle(&m.pose.axis);
+        if tilt > max_tilt {
+            max_tilt = tilt;
+            max_tilt_move = Some(index + 1);
+        }
         let pieces = match (&prev, options.mode, m.kind.is_feed()) {
             (Some((from_pose, from_j)), ControlMode::Joint, true) => {
                 let mut out = Vec::new();
@@ -199,6 +226,8 @@ pub fn plan_program(
         cycle_time_s: cycle,
         axis_ranges,
         max_path_deviation: max_dev,
+        max_tilt_error: max_tilt,
+        max_tilt_error_move: max_tilt_move,
     })
 }
 
