@@ -137,11 +137,15 @@ impl DepthMap {
         x >= -0.5 && y >= -0.5 && x <= self.width as f64 - 0.5 && y <= self.height as f64 - 0.5
     }
 
+    /// Fractional texel position of `c`. Longitude is periodic: θ is read in the turn
+    /// that starts half a texel before the grid's first column, so a grid that runs
+    /// past ±π (text centred on the back of the egg) reads coordinates given in
+    /// (−π, π] correctly.
     fn fractional(&self, c: SurfaceCoord) -> (f64, f64) {
-        (
-            (c.theta - self.theta0) / self.texel_theta(),
-            (c.s - self.s0) / self.texel,
-        )
+        let dt = self.texel_theta();
+        let start = self.theta0 - 0.5 * dt;
+        let theta = start + (c.theta - start).rem_euclid(std::f64::consts::TAU);
+        ((theta - self.theta0) / dt, (c.s - self.s0) / self.texel)
     }
 
     /// Depth at the texel nearest to `c` (mm); 0 off the grid.

@@ -48,6 +48,32 @@ pub struct DesignComparison {
     pub worst_overcut_capped: bool,
 }
 
+/// θ intervals moved into the turn `start..start + 2π` the grid uses (split where
+/// they cross its end), sorted.
+fn into_turn(intervals: Vec<(f64, f64)>, start: f64) -> Vec<(f64, f64)> {
+    let tau = std::f64::consts::TAU;
+    let mut out = Vec::with_capacity(intervals.len());
+    for (lo, hi) in intervals {
+        if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+            continue;
+        }
+        if hi - lo >= tau {
+            out.push((start, start + tau));
+            continue;
+        }
+        let a = start + (lo - start).rem_euclid(tau);
+        let b = a + (hi - lo);
+        if b <= start + tau {
+            out.push((a, b));
+        } else {
+            out.push((a, start + tau));
+            out.push((start, b - tau));
+        }
+    }
+    out.sort_by(|p, q| p.0.total_cmp(&q.0));
+    out
+}
+
 fn inside(intervals: &[(f64, f64)], theta: f64) -> bool {
     let k = intervals.partition_point(|iv| iv.1 < theta);
     intervals.get(k).is_some_and(|iv| iv.0 <= theta)
@@ -80,13 +106,14 @@ pub fn compare_with_design(
     let (width, height) = map.dims();
     let dt = map.texel_theta();
     let texel = map.texel();
+    let turn_start = map.coord_of(0, 0).theta - 0.5 * dt;
     let rows: Vec<Row> = (0..height)
         .into_par_iter()
         .map(|j| {
             let s = map.coord_of(0, j).s;
             Row {
                 radius: surface.parallel_radius(s),
-                intervals: intended.theta_intervals(s),
+                intervals: into_turn(intended.theta_intervals(s), turn_start),
             }
         })
         .collect();
@@ -224,6 +251,19 @@ mod tests {
         assert!((c.worst_overcut_mm - 0.1).abs() < 0.011, "{c:?}");
         assert!((c.overcut_area_mm2 - 0.04).abs() < 0.006, "{c:?}");
         assert!(!c.worst_overcut_capped);
+    }
+
+    #[test]
+    fn intervals_are_read_in_the_grid_turn() {
+        let tau = std::f64::consts::TAU;
+        let v = into_turn(vec![(3.0, 3.3), (-3.2, -3.1)], 2.5);
+        assert_eq!(v.len(), 2);
+        assert!(
+            (v[0].0 - 3.0).abs() < 1e-12 && (v[1].0 - (tau - 3.2)).abs() < 1e-12,
+            "{v:?}"
+        );
+        let split = into_turn(vec![(2.4, 2.6)], 2.5);
+        assert_eq!(split.len(), 2, "{split:?}");
     }
 
     #[test]

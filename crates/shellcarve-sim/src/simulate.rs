@@ -92,6 +92,7 @@ fn run(
     let (s_min, s_max) = surface.s_range();
     let mut pieces: Vec<(usize, [f64; 4])> = Vec::new();
     let mut first_everywhere = None;
+    let start = grid_start(footprints.iter().flatten());
     for (k, fp) in footprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
         if fp.everywhere && first_everywhere.is_none() {
@@ -101,7 +102,7 @@ fn run(
         if s_lo > s_hi {
             continue;
         }
-        for (lo, hi) in split_theta(fp.theta_lo, fp.theta_hi) {
+        for (lo, hi) in wrap_theta(fp.theta_lo, fp.theta_hi, start) {
             pieces.push((k, [lo, hi, s_lo, s_hi]));
         }
     }
@@ -125,12 +126,14 @@ fn run(
     // Snap the origin to whole texels from (θ, s) = (0, 0) so that maps of different
     // runs line up and a texel centre sits on the baseline at θ = 0.
     let m_theta = options.margin / r0;
+    // The grid is one arc of longitude starting at `start` (after the widest uncut
+    // gap), at most one turn wide.
     let i_lo = ((ext[0] - m_theta) / dtheta)
         .floor()
-        .max((-PI / dtheta).ceil());
+        .max((start / dtheta).ceil());
     let i_hi = ((ext[1] + m_theta) / dtheta)
         .ceil()
-        .min((PI / dtheta).floor());
+        .min(((start + 2.0 * PI) / dtheta).ceil() - 1.0);
     let j_lo = ((ext[2] - options.margin) / texel)
         .floor()
         .max((s_min / texel).ceil());
@@ -262,19 +265,58 @@ fn slerp(a0: &Vector3, a1: &Vector3, angle: f64, t: f64) -> Vector3 {
     (a0 * ((1.0 - t) * angle).sin() / sin + a1 * (t * angle).sin() / sin).normalize()
 }
 
-/// Splits an unwrapped θ interval into pieces inside −π..π.
-fn split_theta(lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    if hi - lo >= 2.0 * PI {
-        return vec![(-PI, PI)];
+/// Where the grid's one turn of longitude starts: at the end of the widest gap
+/// between the footprints' θ intervals around the circle, so that text centred on the
+/// back of the egg (across θ = ±π) gets one contiguous grid. −π when the footprints
+/// cover every longitude.
+fn grid_start<'a>(footprints: impl Iterator<Item = &'a Footprint>) -> f64 {
+    let mut ivs: Vec<(f64, f64)> = Vec::new();
+    for fp in footprints {
+        if fp.theta_hi - fp.theta_lo >= 2.0 * PI {
+            return -PI;
+        }
+        let lo = (fp.theta_lo + PI).rem_euclid(2.0 * PI) - PI;
+        ivs.push((lo, lo + (fp.theta_hi - fp.theta_lo)));
     }
-    let mut out = Vec::new();
-    for shift in [-2.0 * PI, 0.0, 2.0 * PI] {
-        let (a, b) = ((lo + shift).max(-PI), (hi + shift).min(PI));
-        if a <= b {
-            out.push((a, b));
+    ivs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (lo, hi) in ivs {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
         }
     }
-    out
+    let (Some(first), Some(last)) = (merged.first().copied(), merged.last().copied()) else {
+        return -PI;
+    };
+    // The gap that wraps from the last interval to the first, then the inner ones.
+    let mut best = (first.0 + 2.0 * PI - last.1, first.0);
+    for w in merged.windows(2) {
+        let gap = w[1].0 - w[0].1;
+        if gap > best.0 {
+            best = (gap, w[1].0);
+        }
+    }
+    if best.0 <= 0.0 {
+        -PI
+    } else {
+        best.1
+    }
+}
+
+/// A θ interval (possibly outside −π..π) as pieces inside the turn `start..start + 2π`.
+fn wrap_theta(lo: f64, hi: f64, start: f64) -> Vec<(f64, f64)> {
+    let end = start + 2.0 * PI;
+    if hi - lo >= 2.0 * PI {
+        return vec![(start, end)];
+    }
+    let shift = lo - (start + (lo - start).rem_euclid(2.0 * PI));
+    let (a, b) = (lo - shift, hi - shift);
+    if b <= end {
+        vec![(a, b)]
+    } else {
+        vec![(a, end), (start, b - 2.0 * PI)]
+    }
 }
 
 /// The (θ, s) box a sweep can cut, or `None` when it stays out of the material.
