@@ -37,13 +37,12 @@ pub enum Error {
     #[error("verification failed: {0}")]
     Verification(String),
     /// A file could not be written or read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a source).
+        error: std::io::Error,
     },
 }
 

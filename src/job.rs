@@ -5,19 +5,21 @@
 use std::collections::BTreeMap;
 
 use shellcarve_core::{
-    auto_cap_height, check_fit, engrave_strokes, layout_line, plan_strokes, ArcLengthMap, EggSpec,
-    EngraveOptions, Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, TextHeight,
-    Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    auto_cap_height, engrave_strokes, layout_line, plan_strokes, EggSpec, EngraveOptions, Font,
+    LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight, Tool,
+    Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
     check_program_limits, estimate_cycle_time, joints_of, machine_by_name, plan_program,
-    sample_motion, Machine, MachineProgram, PlanOptions, SampleOptions, DEFAULT_RPM,
+    sample_motion, Machine, MachineConfig, MachineProgram, PlanOptions, SampleOptions, DEFAULT_RPM,
 };
 use shellcarve_sim::{DepthMap, SimOptions};
 
 use crate::error::{Error, Result};
-use crate::report::{AxisRangeReport, Checks, DepthReport, MoveCounts, Report, SimReport};
+use crate::report::{
+    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, Report, SimReport,
+};
 
 /// The reference phrase of the mission.
 pub const REFERENCE_PHRASE: &str =
@@ -54,7 +56,8 @@ pub struct EngraveJob {
     pub depth_tol: f64,
     /// Spindle speed (rpm). Default [`DEFAULT_RPM`].
     pub rpm: f64,
-    /// Machine preset name. Default [`DEFAULT_MACHINE`].
+    /// Machine preset name or machine file (`.toml`), see [`resolve_machine`]. Default
+    /// [`DEFAULT_MACHINE`].
     pub machine: String,
     /// G-code dialect. Default `linuxcnc-tcp`.
     pub dialect: Dialect,
@@ -105,6 +108,12 @@ impl EngraveJob {
         self
     }
 
+    /// Sets the machine: a preset name or a `.toml` machine file.
+    pub fn with_machine(mut self, machine: &str) -> Self {
+        self.machine = machine.to_string();
+        self
+    }
+
     /// Sets the cap height.
     pub fn with_height(mut self, height: TextHeight) -> Self {
         self.height = height;
@@ -140,7 +149,7 @@ pub struct SimulateJob {
     pub tool: Tool,
     /// The dialect of the program.
     pub dialect: Dialect,
-    /// Machine preset name.
+    /// Machine preset name or machine file (`.toml`), see [`resolve_machine`].
     pub machine: String,
     /// Intended depth (mm), the middle of the depth window.
     pub depth: f64,
@@ -207,10 +216,16 @@ impl Simulation {
     }
 }
 
-fn shell_warning(depth: f64) -> String {
-    format!(
-        "no --shell-thickness given: the cut is {depth:.2} mm deep, about a chicken shell's whole thickness (0.33-0.37 mm); give --shell-thickness to refuse a cut that would break through"
-    )
+fn shell_warning(depth: f64, egg: &EggSpec) -> String {
+    match (egg.preset(), egg.preset_shell_thickness()) {
+        (Some(p), Some((lo, hi))) => format!(
+            "no --shell-thickness given: the cut is {depth:.2} mm deep and a typical {} shell is {lo:.2}-{hi:.2} mm thick; give --shell-thickness (measured) to refuse a cut that would break through",
+            p.name()
+        ),
+        _ => format!(
+            "no --shell-thickness given: the cut is {depth:.2} mm deep, about a chicken shell's whole thickness (0.33-0.37 mm); give --shell-thickness to refuse a cut that would break through"
+        ),
+    }
 }
 
 fn check_shell(depth: f64, thickness: f64) -> Result<()> {
@@ -234,6 +249,23 @@ fn check_shell(depth: f64, thickness: f64) -> Result<()> {
     Ok(())
 }
 
+/// Tool tilt from the surface normal above which an engraving warns (degrees).
+pub const TILT_WARN: f64 = 1.0;
+
+/// The machine `spec` names: a built-in preset (see
+/// [`shellcarve_kinematics::MACHINE_NAMES`]) or a machine file ending in `.toml` (see
+/// [`MachineConfig`]).
+pub fn resolve_machine(spec: &str) -> Result<Box<dyn Machine>> {
+    let path = std::path::Path::new(spec.trim());
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return Ok(MachineConfig::load(path)?);
+    }
+    Ok(machine_by_name(spec)?)
+}
+
 /// Plans, posts, reads back and simulates the engraving of `job.text`.
 ///
 /// Returns an error, and nothing to write, when any input is bad, any pose is out of
@@ -250,9 +282,11 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     if let Some(t) = job.shell_thickness {
         check_shell(depth + job.engrave.chord_tol, t)?;
     }
-    let machine = machine_by_name(&job.machine)?;
+    let machine = resolve_machine(&job.machine)?;
+    job.dialect.check_machine(machine.as_ref())?;
     let layout_options = LayoutOptions::default().with_letter_spacing(job.letter_spacing);
-    let r0 = surface.baseline_radius();
+    let map = SurfaceMap::from_options(surface.as_ref(), &job.engrave)?;
+    let r0 = map.r0();
     let cap = match job.height {
         TextHeight::Auto => auto_cap_height(
             &job.font,
@@ -264,18 +298,36 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     };
     let mut layout = layout_line(&job.font, &job.text, cap, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
-    check_fit(
+    map.check_fit(
         surface.as_ref(),
         layout.width,
         layout.y_min,
         layout.y_max,
         tool.max_radius().min(1.0) + job.engrave.clearance,
     )?;
-    let map = ArcLengthMap {
-        r0,
-        theta_center: job.engrave.theta_center,
-    };
-    let distortion = map.distortion(surface.as_ref(), layout.y_min, layout.y_max);
+    let distortion = map
+        .distortion(surface.as_ref(), layout.y_min, layout.y_max)
+        .scale;
+    let glyph_distortion = map.glyph_distortions(surface.as_ref(), &layout);
+    if let Some(worst) = glyph_distortion
+        .iter()
+        .filter(|g| g.distortion.needs_warning())
+        .max_by(|a, b| a.distortion.scale.total_cmp(&b.distortion.scale))
+    {
+        let n = glyph_distortion
+            .iter()
+            .filter(|g| g.distortion.needs_warning())
+            .count();
+        warnings.push(format!(
+            "the {} map distorts {n} glyph(s) beyond {:.0}% scale or {:.0}° angle (worst {:?}: {:.1}%, {:.1}°); use smaller text, a baseline nearer the widest parallel, or --map conformal",
+            map.kind(),
+            shellcarve_core::DISTORTION_SCALE_WARN * 100.0,
+            shellcarve_core::DISTORTION_ANGLE_WARN.to_degrees(),
+            worst.ch,
+            worst.distortion.scale * 100.0,
+            worst.distortion.angle.to_degrees()
+        ));
+    }
     let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
     warnings.extend(plan.warnings.iter().cloned());
     let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
@@ -306,10 +358,11 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         .with_rpm(job.rpm);
     plan_options.header = header;
     let planned = plan_program(machine.as_ref(), &toolpath, &plan_options)?;
-    let gcode = shellcarve_gcode::emit(&planned.program, job.dialect)?;
+    let gcode =
+        shellcarve_gcode::emit_for_machine(&planned.program, job.dialect, machine.as_ref())?;
 
     let sim_job = SimulateJob {
-        egg: job.egg,
+        egg: job.egg.clone(),
         tool,
         dialect: job.dialect,
         machine: job.machine.clone(),
@@ -338,6 +391,17 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.chip_load_mm = Some(job.engrave.feed / (job.rpm * f64::from(tool.flutes())));
     r.coverage_min = Some(plan.min_coverage);
     r.map_scale_distortion = Some(distortion);
+    r.glyph_distortion = Some(
+        glyph_distortion
+            .iter()
+            .map(|g| GlyphDistortionReport {
+                glyph: g.ch.to_string(),
+                x_mm: g.x,
+                scale: g.distortion.scale,
+                angle_deg: g.distortion.angle.to_degrees(),
+            })
+            .collect(),
+    );
     r.planned_cycle_time_s = Some(planned.cycle_time_s);
     let overcut_ok = design.worst_overcut_mm <= overcut_tolerance(job.sim.texel);
     if !overcut_ok {
@@ -357,6 +421,15 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.checks.overcut_ok = Some(overcut_ok);
     r.design = Some(design);
     r.max_path_deviation_mm = Some(planned.max_path_deviation);
+    r.max_tilt_error_deg = Some(planned.max_tilt_error.to_degrees());
+    if planned.max_tilt_error > TILT_WARN.to_radians() {
+        r.warnings.push(format!(
+            "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); keep the text near the egg's equator or use a five-axis machine",
+            machine.name(),
+            planned.max_tilt_error.to_degrees(),
+            planned.max_tilt_error_move.unwrap_or(0)
+        ));
+    }
     let mut all = warnings;
     all.append(&mut r.warnings);
     r.warnings = all;
@@ -383,19 +456,14 @@ fn overcut_tolerance(texel: f64) -> f64 {
 fn compare_design(
     simulation: &Simulation,
     layout: &shellcarve_core::Layout2d,
-    map: &ArcLengthMap,
+    map: &SurfaceMap,
     strategy: Strategy,
     radius: f64,
 ) -> shellcarve_sim::DesignComparison {
     let intended = |s: f64| {
-        shellcarve_core::intended_intervals(layout, strategy, radius, s)
+        shellcarve_core::intended_intervals(layout, strategy, radius, map.y_of_s(s))
             .into_iter()
-            .map(|(x0, x1)| {
-                (
-                    map.theta_center + x0 / map.r0,
-                    map.theta_center + x1 / map.r0,
-                )
-            })
+            .map(|(x0, x1)| (map.theta_of_x(x0), map.theta_of_x(x1)))
             .collect::<Vec<_>>()
     };
     shellcarve_sim::compare_with_design(
@@ -412,9 +480,13 @@ fn compare_design(
 pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
     let surface = job.egg.build()?;
     let tool = job.tool.validate()?;
-    let machine = machine_by_name(&job.machine)?;
+    let machine = resolve_machine(&job.machine)?;
     let mode = job.dialect.control_mode();
-    let program = shellcarve_gcode::interpret(program_text, mode, &InterpretOptions::default())?;
+    let program = shellcarve_gcode::interpret(
+        program_text,
+        mode,
+        &InterpretOptions::default().with_dialect(job.dialect),
+    )?;
     let motion = sample_motion(machine.as_ref(), &program, &SampleOptions::default())?;
     let depth_map = shellcarve_sim::simulate(surface.as_ref(), &tool, &motion, &job.sim)?;
     let stats = shellcarve_sim::depth_along_cuts(&depth_map, surface.as_ref(), &motion);
@@ -466,7 +538,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
             Some(b.passes)
         }
         None => {
-            warnings.push(shell_warning(f64::from(depth_map.max_depth())));
+            warnings.push(shell_warning(f64::from(depth_map.max_depth()), &job.egg));
             None
         }
     };
@@ -504,9 +576,11 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         cycle_time_s: estimate_cycle_time(machine.as_ref(), &program),
         planned_cycle_time_s: None,
         max_path_deviation_mm: None,
+        max_tilt_error_deg: None,
         axis_ranges: axis_ranges(machine.as_ref(), &program),
         coverage_min: None,
         map_scale_distortion: None,
+        glyph_distortion: None,
         design: None,
         simulation: SimReport {
             texel_mm: depth_map.texel(),

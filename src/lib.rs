@@ -41,11 +41,13 @@ mod report;
 
 pub use error::{Error, Result};
 pub use job::{
-    engrave, simulate, EngraveJob, Engraving, SimulateJob, Simulation, DEFAULT_MACHINE,
-    DEFAULT_SHELL_MARGIN, DEFAULT_TOOL, REFERENCE_PHRASE,
+    engrave, resolve_machine, simulate, EngraveJob, Engraving, SimulateJob, Simulation,
+    DEFAULT_MACHINE, DEFAULT_SHELL_MARGIN, DEFAULT_TOOL, REFERENCE_PHRASE, TILT_WARN,
 };
 pub use output::write_atomic;
-pub use report::{AxisRangeReport, Checks, DepthReport, MoveCounts, Report, SimReport};
+pub use report::{
+    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, Report, SimReport,
+};
 
 pub use shellcarve_core;
 pub use shellcarve_gcode;

@@ -6,13 +6,17 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use shellcarve::shellcarve_core::{
-    EggSpec, Font, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE, DEFAULT_DEPTH,
-    DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+    Baseline, EggSpec, Font, MapKind, Strategy, StrategyOptions, TextHeight, Tool,
+    DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
 use shellcarve::shellcarve_sim::DEFAULT_TEXEL;
 use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
+
+/// Exit status of `simulate` when the program runs but a check fails (1 is an error,
+/// 2 a command-line usage error).
+const EXIT_CHECK_FAILED: u8 = 3;
 
 /// Engrave text onto egg shells with five-axis CNC machines, and simulate the G-code
 /// before any egg breaks.
@@ -26,11 +30,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Plan, post and verify the engraving of a line of text.
-    Engrave(EngraveArgs),
+    Engrave(Box<EngraveArgs>),
     /// Simulate a G-code program on the shell and check it.
-    Simulate(SimulateArgs),
-    /// List the built-in machines.
-    Machines,
+    Simulate(Box<SimulateArgs>),
+    /// List the built-in machines, or print one as TOML (`--show NAME`).
+    Machines(MachinesArgs),
+    /// G-code tools: `canon PROGRAM` prints our reading of a program.
+    #[command(subcommand)]
+    Gcode(GcodeCommand),
     /// List the embedded font and the fonts found on this system.
     Fonts,
 }
@@ -38,29 +45,34 @@ enum Command {
 /// Options shared by `engrave` and `simulate`.
 #[derive(Debug, Args)]
 struct ShellArgs {
-    /// The shell: spheroid:LENGTHxBREADTH, sphere:DIAMETER or chicken (mm).
+    /// The shell (mm): spheroid:LxB, sphere:D, hugelschaffer:LxBxW (W = shift of the
+    /// widest parallel toward the blunt end), narushin:LxBxWxD (D = diameter a quarter
+    /// of the length from the pointed end), profile:FILE.csv (rows z,r from pole to
+    /// pole), or a preset: chicken, duck, goose, ostrich.
     #[arg(long, default_value = "spheroid:57x43")]
     egg: String,
     /// The tool: ball:D, flat:D or v:ANGLE:TIP (mm, degrees).
     #[arg(long, default_value = "ball:0.2")]
     tool: String,
-    /// Machine preset (see `shellcarve machines`).
+    /// Machine: a preset (see `shellcarve machines`) or a machine file FILE.toml (start
+    /// from `shellcarve machines --show NAME`).
     #[arg(long, default_value = "xyzac-trt")]
     machine: String,
-    /// G-code dialect: linuxcnc-tcp or linuxcnc-joint.
+    /// G-code dialect: linuxcnc-tcp, linuxcnc-joint, fanuc-tcpm (five-axis) or
+    /// grbl-4axis (xyza-rotary).
     #[arg(long, default_value = "linuxcnc-tcp")]
     post: String,
     /// Engraving depth along the surface normal (mm).
-    #[arg(long, default_value_t = DEFAULT_DEPTH)]
+    #[arg(long, default_value_t = DEFAULT_DEPTH, allow_negative_numbers = true)]
     depth: f64,
     /// Half-width of the depth window (mm): the cut must stay within depth ± this.
-    #[arg(long, default_value_t = DEFAULT_DEPTH_TOL)]
+    #[arg(long, default_value_t = DEFAULT_DEPTH_TOL, allow_negative_numbers = true)]
     depth_tol: f64,
     /// Shell thickness (mm): a cut deeper than this minus 0.05 mm is refused.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     shell_thickness: Option<f64>,
     /// Simulation texel size (mm).
-    #[arg(long, default_value_t = DEFAULT_TEXEL)]
+    #[arg(long, default_value_t = DEFAULT_TEXEL, allow_negative_numbers = true)]
     texel: f64,
     /// Write a shaded picture of the engraved egg (PNG).
     #[arg(long)]
@@ -81,6 +93,9 @@ struct EngraveArgs {
     /// Write the G-code here (default: standard output).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Plan, simulate and check, print what would be cut, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// A TrueType/OpenType font file (.ttf, .otf, .ttc); default: the embedded DejaVu
     /// Sans Bold.
     #[arg(long)]
@@ -90,7 +105,7 @@ struct EngraveArgs {
     font_index: u32,
     /// Cap height in mm, or auto (at most 5 mm, the line spanning at most 85% of the
     /// circumference).
-    #[arg(long, default_value = "auto")]
+    #[arg(long, default_value = "auto", allow_negative_numbers = true)]
     height: String,
     /// Extra space after every letter (mm).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
@@ -99,20 +114,35 @@ struct EngraveArgs {
     #[arg(long, default_value = "fill")]
     strategy: String,
     /// Distance between fill passes (mm); default 35% of the tool's cutting width.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     stepover: Option<f64>,
     /// Cutting feed (mm/min).
-    #[arg(long, default_value_t = DEFAULT_FEED)]
+    #[arg(long, default_value_t = DEFAULT_FEED, allow_negative_numbers = true)]
     feed: f64,
     /// Spindle speed (rpm).
-    #[arg(long, default_value_t = 18000.0)]
+    #[arg(long, default_value_t = 18000.0, allow_negative_numbers = true)]
     rpm: f64,
     /// Clearance above the surface for rapids (mm).
-    #[arg(long, default_value_t = DEFAULT_CLEARANCE)]
+    #[arg(long, default_value_t = DEFAULT_CLEARANCE, allow_negative_numbers = true)]
     clearance: f64,
     /// Longitude of the middle of the line (degrees).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     lon: f64,
+    /// Put the baseline on the parallel at this height z (mm, workpiece frame: origin
+    /// at the middle of the egg's length, +Z toward the pointed end). Default: the
+    /// widest parallel.
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "lat")]
+    baseline_z: Option<f64>,
+    /// Put the baseline on the parallel at this latitude (degrees): the angle of the
+    /// surface normal above the widest parallel's plane, + toward the pointed end;
+    /// 0 = the widest parallel.
+    #[arg(long, allow_negative_numbers = true)]
+    lat: Option<f64>,
+    /// Map from the text plane to the shell: arclength (lengths kept along the
+    /// baseline and the meridians) or conformal (angles kept, size grows with the
+    /// parallel's radius).
+    #[arg(long, default_value = "arclength")]
+    map: String,
     #[command(flatten)]
     shell: ShellArgs,
 }
@@ -130,17 +160,48 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             ExitCode::from(1)
         }
     }
 }
 
+/// The error with its causes, leaving out a cause whose text the message already
+/// holds (the libraries' messages name their cause themselves).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    msg
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Engrave(args) => engrave(args),
-        Command::Simulate(args) => simulate(args),
-        Command::Machines => {
+        Command::Engrave(args) => engrave(*args),
+        Command::Simulate(args) => simulate(*args),
+        Command::Machines(MachinesArgs { show: Some(name) }) => {
+            let config = shellcarve::resolve_machine(&name)?.config();
+            print!("{}", config.to_toml()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gcode(GcodeCommand::Canon { program, post }) => {
+            let dialect = Dialect::parse(&post)?;
+            let text = std::fs::read_to_string(&program)
+                .with_context(|| format!("cannot read the program {}", program.display()))?;
+            let lines = shellcarve::shellcarve_gcode::canon_with(
+                &text,
+                &shellcarve::shellcarve_gcode::InterpretOptions::default().with_dialect(dialect),
+            )
+            .with_context(|| format!("{}", program.display()))?;
+            print!("{}", shellcarve::shellcarve_gcode::canon_to_string(&lines));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Machines(MachinesArgs { show: None }) => {
             for name in MACHINE_NAMES {
                 let m = machine_by_name(name)?;
                 println!("{name}");
@@ -159,6 +220,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         );
                     }
                 }
+                let s = m.spindle();
+                println!("  spindle: {:.0} .. {:.0} rpm", s.min_rpm, s.max_rpm);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -220,7 +283,8 @@ fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
     job.egg = EggSpec::parse(&shell.egg)?;
     job.tool = Tool::parse(&shell.tool)?;
     job.dialect = Dialect::parse(&shell.post)?;
-    machine_by_name(&shell.machine)?;
+    let machine = shellcarve::resolve_machine(&shell.machine)?;
+    job.dialect.check_machine(machine.as_ref())?;
     job.machine = shell.machine.clone();
     job.depth = shell.depth;
     job.depth_tol = shell.depth_tol;
@@ -308,7 +372,7 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     };
     job.height = TextHeight::parse(&args.height)?;
     job.letter_spacing = args.letter_spacing;
-    job.egg = sim.egg;
+    job.egg = sim.egg.clone();
     job.tool = sim.tool;
     let mut strategy = StrategyOptions::default().with_strategy(Strategy::parse(&args.strategy)?);
     if let Some(s) = args.stepover {
@@ -322,6 +386,12 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
         .with_feed(args.feed)
         .with_clearance(args.clearance);
     job.engrave.theta_center = args.lon.to_radians();
+    job.engrave.map = MapKind::parse(&args.map)?;
+    if let Some(z) = args.baseline_z {
+        job.engrave.baseline = Baseline::Z(z);
+    } else if let Some(lat) = args.lat {
+        job.engrave.baseline = Baseline::Latitude(lat.to_radians());
+    }
     job.depth_tol = args.shell.depth_tol;
     job.rpm = args.rpm;
     job.machine = sim.machine.clone();
@@ -330,8 +400,13 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     job.sim = sim.sim.clone();
 
     let engraving = shellcarve::engrave(&job)?;
-    write_outputs(&engraving.simulation, &args.shell)?;
     let summary = engraving.report().summary();
+    if args.dry_run {
+        print!("{summary}");
+        println!("dry run: nothing written");
+        return Ok(ExitCode::SUCCESS);
+    }
+    write_outputs(&engraving.simulation, &args.shell)?;
     match &args.output {
         Some(path) => {
             shellcarve::write_atomic(path, engraving.gcode.as_bytes())?;
@@ -357,6 +432,28 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     Ok(if sim.passed() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(2)
+        ExitCode::from(EXIT_CHECK_FAILED)
     })
+}
+
+#[derive(Debug, Args)]
+struct MachinesArgs {
+    /// Print this machine (a preset name or a FILE.toml) as TOML, to start a machine
+    /// file from.
+    #[arg(long, value_name = "NAME")]
+    show: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum GcodeCommand {
+    /// Print our interpretation of a program, one canonical command a line, in the form
+    /// of LinuxCNC's `rs274 -g` (without its sequence and N columns), to `diff` against
+    /// it.
+    Canon {
+        /// The G-code program.
+        program: PathBuf,
+        /// The dialect the program is written in (fanuc-tcpm allows G43.4/G49).
+        #[arg(long, default_value = "linuxcnc-tcp")]
+        post: String,
+    },
 }

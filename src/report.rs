@@ -48,12 +48,19 @@ pub struct Report {
     /// Largest tip deviation from the intended path after subdivision (mm; engrave
     /// only; 0 in TCP mode where the controller moves the tip straight).
     pub max_path_deviation_mm: Option<f64>,
+    /// Largest angle between the tool axis and the surface normal the toolpath asks
+    /// for (degrees; engrave only): 0 on five-axis machines, the tilt a four-axis
+    /// rotary cannot remove off the egg's equator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tilt_error_deg: Option<f64>,
     /// Joint ranges per axis.
     pub axis_ranges: BTreeMap<String, AxisRangeReport>,
     /// Smallest fraction of any glyph's area the tool reaches (engrave, fill only).
     pub coverage_min: Option<f64>,
     /// Largest scale distortion of the text-to-surface map over the text band.
     pub map_scale_distortion: Option<f64>,
+    /// Per glyph: the largest scale and angle distortion of the map (engrave only).
+    pub glyph_distortion: Option<Vec<GlyphDistortionReport>>,
     /// The simulated cut against the intended letter area (engrave only).
     pub design: Option<shellcarve_sim::DesignComparison>,
     /// The simulation grid.
@@ -62,6 +69,20 @@ pub struct Report {
     pub checks: Checks,
     /// Warnings for the user.
     pub warnings: Vec<String>,
+}
+
+/// The distortion of the text-to-surface map over one glyph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlyphDistortionReport {
+    /// The glyph's character.
+    pub glyph: String,
+    /// The middle of the glyph along the baseline (text-plane mm, 0 = middle of the
+    /// line).
+    pub x_mm: f64,
+    /// Largest scale distortion `|σ − 1|` (0.05 = 5%).
+    pub scale: f64,
+    /// Largest change of an angle (degrees).
+    pub angle_deg: f64,
 }
 
 /// Counts of blocks and lengths of tip paths.

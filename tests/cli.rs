@@ -140,3 +140,51 @@ fn machines_and_help_list_what_there_is() {
         assert!(text.contains(opt), "help lacks {opt}");
     }
 }
+
+#[test]
+fn negative_numbers_reach_the_range_check_and_dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shellcarve()
+        .args(["engrave", "Egg", "--height", "-2"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--height (mm) = -2 is invalid"), "{err}");
+
+    let out = shellcarve()
+        .args(["engrave", "Egg", "--height", "3", "--dry-run", "-o"])
+        .arg(dir.path().join("x.ngc"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dry run: nothing written"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn simulate_exits_3_when_a_check_fails() {
+    // A groove 0.6 mm deep on the equator: outside the 0.30..0.40 mm window.
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("deep.ngc");
+    std::fs::write(
+        &prog,
+        "G21 G90 G94\nG0 X23 Y0 Z0 A90 C90\nG1 X20.9 Y0 Z0 F100\nG1 X20.9 Y0.5 Z0\nG1 X23 Y0.5 Z0\nM2\n",
+    )
+    .unwrap();
+    let out = shellcarve()
+        .arg("simulate")
+        .arg(&prog)
+        .arg("--report")
+        .arg(dir.path().join("r.json"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("FAILED: simulated cut depth"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["checks"]["depth_in_window"], false);
+    let max = report["cut_depth_mm"]["max"].as_f64().unwrap();
+    assert!((max - 0.6).abs() < 0.01, "{max}");
+}

@@ -237,3 +237,76 @@ fn a_font_file_from_disk_engraves() {
     assert!(e.report().checks.passed());
     rs274(&e.gcode);
 }
+
+#[test]
+fn text_on_the_back_of_the_egg_across_the_seam_passes() {
+    // Centred on θ = 180°, the line crosses θ = ±π, where longitudes wrap.
+    for lon in [180.0f64, -170.0] {
+        let mut job = short_job("Egg");
+        job.engrave.theta_center = lon.to_radians();
+        let e = engrave(&job).unwrap();
+        let r = e.report();
+        assert!(
+            r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+            "{lon}: {:?}",
+            r.cut_depth_mm
+        );
+        let d = r.design.unwrap();
+        assert!(
+            d.coverage > 0.9 && d.worst_overcut_mm <= 0.021,
+            "{lon}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn real_egg_shapes_hold_the_depth_window() {
+    use shellcarve::shellcarve_core::{Baseline, EggSpec, MapKind};
+    for (egg, baseline, map) in [
+        (
+            "narushin:57x43x2.5x33",
+            Baseline::MaxBreadth,
+            MapKind::ArcLength,
+        ),
+        ("goose", Baseline::Z(10.0), MapKind::Conformal),
+    ] {
+        let mut job = short_job("Egg 3");
+        job.egg = EggSpec::parse(egg).unwrap();
+        job.engrave = job.engrave.clone().with_baseline(baseline).with_map(map);
+        job.sim = job.sim.clone().with_texel(0.02);
+        let e = engrave(&job).unwrap_or_else(|err| panic!("{egg}: {err}"));
+        let r = e.report();
+        assert_eq!(r.egg, egg);
+        assert!(r.checks.passed(), "{egg}: {:?}", r.checks);
+        assert!(
+            r.cut_depth_mm.samples > 500
+                && r.cut_depth_mm.min >= 0.30
+                && r.cut_depth_mm.max <= 0.40,
+            "{egg}: {:?}",
+            r.cut_depth_mm
+        );
+        let glyphs = r.glyph_distortion.as_ref().unwrap();
+        assert_eq!(glyphs.len(), 4, "{egg}: {glyphs:?}");
+        if map == MapKind::Conformal {
+            assert!(glyphs.iter().all(|g| g.angle_deg < 1e-6), "{glyphs:?}");
+        }
+        // Every cut sits on the shell at the commanded depth.
+        let surface = job.egg.build().unwrap();
+        for m in e.toolpath.moves.iter().filter(|m| m.kind == MoveKind::Cut) {
+            let d = -surface.closest(&m.pose.tip).signed_distance;
+            assert!((d - 0.35).abs() < 1e-6, "{egg}: {d}");
+        }
+    }
+    // The goose preset's typical shell thickness goes into the warning.
+    let mut job = short_job("E");
+    job.egg = EggSpec::parse("goose").unwrap();
+    let e = engrave(&job).unwrap();
+    assert!(
+        e.report()
+            .warnings
+            .iter()
+            .any(|w| w.contains("goose") && w.contains("0.50")),
+        "{:?}",
+        e.report().warnings
+    );
+}

@@ -1,0 +1,97 @@
+//! Property tests across the whole pipeline: for random phrases, shells, tools, depths
+//! and dialects, `engrave` either refuses with a clear input error, or produces a
+//! program that passes its own verification and that LinuxCNC's interpreter accepts.
+//! It never panics and never produces a program that fails its own checks.
+
+use proptest::prelude::*;
+use shellcarve::shellcarve_core::{EggSpec, TextHeight, Tool};
+use shellcarve::shellcarve_gcode::Dialect;
+use shellcarve::{engrave, EngraveJob, Error};
+
+fn rs274_accepts(gcode: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (ngc, out) = (dir.path().join("p.ngc"), dir.path().join("p.txt"));
+    std::fs::write(&ngc, gcode).map_err(|e| e.to_string())?;
+    let run = std::process::Command::new("rs274")
+        .arg("-g")
+        .arg(&ngc)
+        .arg(&out)
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("rs274 is missing (install linuxcnc-uspace: bash .ci/setup): {e}"))?;
+    if run.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&run.stderr).into_owned())
+    }
+}
+
+fn tool() -> impl Strategy<Value = Tool> {
+    prop_oneof![
+        (0.08f64..0.5).prop_map(|d| Tool::Ball { diameter: d }),
+        (0.08f64..0.5).prop_map(|d| Tool::Flat { diameter: d }),
+        (20.0f64..90.0, 0.0f64..0.1).prop_map(|(a, t)| Tool::V {
+            included_angle: a.to_radians(),
+            tip_width: t,
+            diameter: 3.175,
+        }),
+    ]
+}
+
+fn egg() -> impl Strategy<Value = EggSpec> {
+    prop_oneof![
+        (35.0f64..80.0, 0.6f64..1.0).prop_map(|(l, k)| EggSpec::Spheroid {
+            length: l,
+            breadth: l * k,
+        }),
+        (25.0f64..60.0).prop_map(|d| EggSpec::Sphere { diameter: d }),
+    ]
+}
+
+proptest! {
+    // 10 cases by default (each is a whole engraving); PROPTEST_CASES=N for more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn engrave_refuses_clearly_or_passes_its_checks(
+        text in "[A-Za-z0-9&?!-]{1,6}",
+        egg in egg(),
+        tool in tool(),
+        depth in 0.05f64..0.6,
+        height in 1.5f64..3.5,
+        joint in any::<bool>(),
+        lon in -180.0f64..180.0,
+    ) {
+        let mut job = EngraveJob::default()
+            .with_text(&text)
+            .with_tool(tool)
+            .with_height(TextHeight::CapHeight(height))
+            .with_dialect(if joint { Dialect::LinuxcncJoint } else { Dialect::LinuxcncTcp });
+        job.egg = egg;
+        job.engrave = job.engrave.clone().with_depth(depth);
+        job.engrave.theta_center = lon.to_radians();
+        job.sim = job.sim.clone().with_texel(0.03);
+        match engrave(&job) {
+            Ok(e) => {
+                let r = e.report();
+                prop_assert!(r.checks.passed(), "{:?}", r.checks);
+                prop_assert!(r.cut_depth_mm.min >= depth - 0.05 && r.cut_depth_mm.max <= depth + 0.05, "{:?}", r.cut_depth_mm);
+                prop_assert_eq!(r.checks.axis_limits_ok, true);
+                prop_assert_eq!(r.checks.rapids_clear, true);
+                if let Err(msg) = rs274_accepts(&e.gcode) {
+                    prop_assert!(false, "rs274 rejected the program: {}", msg);
+                }
+            }
+            // A program that fails its own verification is a planner bug, not bad input.
+            Err(Error::Verification(msg)) => prop_assert!(false, "planner bug: {}", msg),
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.len() > 20, "unclear error: {}", msg);
+            }
+        }
+    }
+}
