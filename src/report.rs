@@ -40,8 +40,9 @@ pub struct Report {
     pub cut_depth_mm: DepthReport,
     /// The depth window `[min, max]` (mm).
     pub depth_window_mm: [f64; 2],
-    /// Cycle time of the program read back (s): feeds and axis speed limits, no
-    /// acceleration (a lower bound).
+    /// Cycle time of the program read back (s): feed blocks at their feed within the
+    /// axis speed limits, rapids accelerating and stopping (trapezoidal per axis); no
+    /// look-ahead planner yet.
     pub cycle_time_s: f64,
     /// Cycle time estimated by the planner (s; engrave only).
     pub planned_cycle_time_s: Option<f64>,
@@ -202,7 +203,7 @@ impl Report {
         let t = self.cycle_time_s;
         let _ = writeln!(
             s,
-            "cycle time: {}m {:02}s (feeds and axis speeds, no acceleration)",
+            "cycle time: {}m {:02}s (feeds within axis speeds; rapids with acceleration)",
             (t / 60.0).floor(),
             (t % 60.0).round() as u32 % 60
         );

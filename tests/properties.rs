@@ -95,3 +95,26 @@ proptest! {
         }
     }
 }
+
+/// Found by the property test above: a sharp 20° V-bit on a coarse grid read the
+/// groove's crease half a texel off and reported 0.33 mm for a 0.43 mm cut.
+#[test]
+fn regression_sharp_v_crease_on_a_coarse_grid() {
+    let mut job = EngraveJob::default()
+        .with_text("0")
+        .with_tool(Tool::V {
+            included_angle: 20f64.to_radians(),
+            tip_width: 0.0,
+            diameter: 3.175,
+        })
+        .with_height(TextHeight::CapHeight(1.5));
+    job.egg = EggSpec::Spheroid {
+        length: 35.0,
+        breadth: 21.0,
+    };
+    job.engrave = job.engrave.clone().with_depth(0.43268837930520654);
+    job.sim = job.sim.clone().with_texel(0.03);
+    let e = engrave(&job).unwrap();
+    let d = e.report().cut_depth_mm;
+    assert!(d.min >= 0.43 && d.max <= 0.44, "{d:?}");
+}

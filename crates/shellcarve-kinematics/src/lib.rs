@@ -43,6 +43,7 @@ pub use motion::{
 };
 pub use path::{arc_sweep, path_length, path_point};
 pub use plan::{
-    axis_time, plan_program, AxisRange, PlanOptions, PlannedProgram, DEFAULT_PATH_TOL, DEFAULT_RPM,
+    axis_time, plan_program, rapid_time, AxisRange, PlanOptions, PlannedProgram, DEFAULT_PATH_TOL,
+    DEFAULT_RPM,
 };
 pub use program::{ControlMode, Feed, MachineMove, MachineProgram, Path};

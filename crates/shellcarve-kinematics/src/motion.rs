@@ -11,7 +11,7 @@ use crate::error::{KinematicsError, Result};
 use crate::joints::{Axis, Joints};
 use crate::machine::Machine;
 use crate::path::path_point;
-use crate::plan::axis_time;
+use crate::plan::{axis_time, rapid_time};
 use crate::program::{ControlMode, Feed, MachineProgram, Path};
 
 /// Default largest tip step between samples of a curved tip path (mm).
@@ -197,9 +197,9 @@ pub fn check_program_limits(
         .collect()
 }
 
-/// Estimated run time of a program (s): each block at its programmed feed (or at the
-/// axes' top speeds for rapids), never faster than the slowest axis allows.
-/// Acceleration is not modelled: the estimate is a lower bound.
+/// Estimated run time of a program (s): feed blocks at their programmed feed, never
+/// faster than the slowest axis allows (acceleration left out, see [`axis_time`]);
+/// rapids from rest to rest with each axis's acceleration (see [`rapid_time`]).
 pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f64 {
     let mut total = 0.0;
     let mut prev: Option<Joints> = None;
@@ -212,7 +212,11 @@ pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f
             joints_of(machine, program.mode, &from),
             joints_of(machine, program.mode, &b.target),
         );
-        let axes = axis_time(machine, &ja, &jb);
+        let axes = if matches!(b.feed, Feed::Rapid) {
+            rapid_time(machine, &ja, &jb)
+        } else {
+            axis_time(machine, &ja, &jb)
+        };
         let xyz = (0..3)
             .map(|i| (b.target.values[i] - from.values[i]).powi(2))
             .sum::<f64>()
