@@ -134,66 +134,6 @@ impl EngraveOptions {
     }
 }
 
-/// The arc-length map from the text plane to surface coordinates, with the baseline
-/// on the parallel of maximum breadth. [`SurfaceMap`] generalises it (any baseline,
-/// conformal map, angle distortion).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ArcLengthMap {
-    /// Radius of the baseline parallel (mm).
-    pub r0: f64,
-    /// Longitude of x = 0 (radians).
-    pub theta_center: f64,
-}
-
-impl ArcLengthMap {
-    /// The surface coordinate of a text-plane point.
-    pub fn map(&self, p: &Point2) -> SurfaceCoord {
-        SurfaceCoord::new(self.theta_center + p.x / self.r0, p.y)
-    }
-
-    /// Largest scale distortion along the parallels over the band `y_min..y_max`:
-    /// `max |r(s)/R0 − 1|` (the map keeps lengths along the baseline and meridians).
-    pub fn distortion(&self, surface: &dyn Surface, y_min: f64, y_max: f64) -> f64 {
-        (0..=32)
-            .map(|k| {
-                let s = y_min + (y_max - y_min) * k as f64 / 32.0;
-                (surface.parallel_radius(s) / self.r0 - 1.0).abs()
-            })
-            .fold(0.0, f64::max)
-    }
-}
-
-/// Checks that a line of `width` mm spanning `y_min..y_max` fits on the surface.
-pub fn check_fit(
-    surface: &dyn Surface,
-    width: f64,
-    y_min: f64,
-    y_max: f64,
-    margin: f64,
-) -> Result<()> {
-    let circumference = std::f64::consts::TAU * surface.baseline_radius();
-    if width > circumference {
-        return Err(CoreError::TextTooLong {
-            text_mm: width,
-            available_mm: circumference,
-        });
-    }
-    let (lo, hi) = surface.s_range();
-    if y_max + margin > hi {
-        return Err(CoreError::TextTooTall {
-            needed_mm: y_max + margin,
-            available_mm: hi,
-        });
-    }
-    if y_min - margin < lo {
-        return Err(CoreError::TextTooTall {
-            needed_mm: -(y_min - margin),
-            available_mm: -lo,
-        });
-    }
-    Ok(())
-}
-
 /// Builds the toolpath for strokes already centred on x = 0 (text-plane mm).
 ///
 /// Each stroke: rapid to the clearance point above its start, feed down the normal to
@@ -412,15 +352,6 @@ mod tests {
                 assert!(egg.closest(&q).signed_distance >= floor - 1e-6);
             }
         }
-    }
-
-    #[test]
-    fn too_long_text_is_an_error_with_both_lengths() {
-        let egg = Spheroid::new(57.0, 43.0).unwrap();
-        let err = check_fit(&egg, 200.0, 0.0, 2.0, 0.5)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("200.0") && err.contains("135.1"), "{err}");
     }
 
     #[test]

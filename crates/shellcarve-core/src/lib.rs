@@ -34,9 +34,8 @@ mod tool;
 mod toolpath;
 
 pub use engrave::{
-    check_fit, engrave_strokes, offset_pose, ArcLengthMap, EngraveOptions, DEFAULT_APPROACH,
-    DEFAULT_APPROACH_FEED, DEFAULT_CHORD_TOL, DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
-    DEFAULT_FEED,
+    engrave_strokes, offset_pose, EngraveOptions, DEFAULT_APPROACH, DEFAULT_APPROACH_FEED,
+    DEFAULT_CHORD_TOL, DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 pub use error::{check_range, CoreError, Result};
 pub use font::{Font, EMBEDDED_FONT_NAME};

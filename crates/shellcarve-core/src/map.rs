@@ -533,6 +533,17 @@ mod tests {
     }
 
     #[test]
+    fn too_long_text_is_an_error_with_both_lengths() {
+        let egg = crate::Spheroid::new(57.0, 43.0).unwrap();
+        let m = SurfaceMap::new(&egg, MapKind::ArcLength, Baseline::MaxBreadth, 0.0).unwrap();
+        let err = m
+            .check_fit(&egg, 200.0, 0.0, 2.0, 0.5)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("200.0") && err.contains("135.1"), "{err}");
+    }
+
+    #[test]
     fn text_near_a_pole_does_not_fit() {
         let egg = HugelschafferEgg::new(57.0, 43.0, 2.0).unwrap();
         let m = SurfaceMap::new(&egg, MapKind::ArcLength, Baseline::Z(24.0), 0.0).unwrap();
