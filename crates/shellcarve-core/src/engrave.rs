@@ -153,9 +153,31 @@ pub fn engrave_strokes(
     let mut last_clear: Option<SurfaceCoord> = None;
     for stroke in strokes {
         let mut pts: Vec<Point2> = stroke.points.clone();
+        let mut depths: Vec<f64> = match &stroke.depths {
+            None => vec![options.depth; pts.len()],
+            Some(d) if d.len() == pts.len() => d.clone(),
+            Some(d) => {
+                return Err(CoreError::InvalidParameter {
+                    name: format!("depths of stroke {}", stroke.label),
+                    value: d.len() as f64,
+                    expected: format!("one depth per point ({})", pts.len()),
+                })
+            }
+        };
+        if let Some(bad) = depths
+            .iter()
+            .find(|d| !(d.is_finite() && (0.0..=5.0).contains(*d)))
+        {
+            return Err(CoreError::InvalidParameter {
+                name: format!("depth of stroke {}", stroke.label),
+                value: *bad,
+                expected: "a depth from 0 to 5 mm".into(),
+            });
+        }
         if stroke.closed {
-            if let Some(first) = pts.first().copied() {
+            if let (Some(first), Some(d)) = (pts.first().copied(), depths.first().copied()) {
                 pts.push(first);
+                depths.push(d);
             }
         }
         let Some(first) = pts.first() else { continue };
@@ -185,26 +207,26 @@ pub fn engrave_strokes(
         path.moves.push(approach);
         path.moves.push(Move::new(
             MoveKind::Plunge,
-            offset_pose(surface, start, -options.depth),
+            offset_pose(surface, start, -depths[0]),
             options.feed * options.plunge_fraction,
         ));
-        let mut prev = start;
-        for p in pts.iter().skip(1) {
-            let next = map.map(p);
+        let mut prev = (start, depths[0]);
+        for (p, &d) in pts.iter().zip(&depths).skip(1) {
+            let next = (map.map(p), d);
             subdivide_cut(surface, prev, next, options, 0, &mut path);
             prev = next;
         }
         path.moves.push(Move::new(
             MoveKind::Retract,
-            offset_pose(surface, prev, options.approach),
+            offset_pose(surface, prev.0, options.approach),
             options.feed,
         ));
         path.moves.push(Move::new(
             MoveKind::Rapid,
-            offset_pose(surface, prev, options.clearance),
+            offset_pose(surface, prev.0, options.clearance),
             0.0,
         ));
-        last_clear = Some(prev);
+        last_clear = Some(prev.0);
     }
     Ok(path)
 }
@@ -220,26 +242,29 @@ fn lerp(a: SurfaceCoord, b: SurfaceCoord, t: f64) -> SurfaceCoord {
     SurfaceCoord::new(a.theta + (b.theta - a.theta) * t, a.s + (b.s - a.s) * t)
 }
 
+/// A surface coordinate with the tip's depth below the surface there.
+type DepthPoint = (SurfaceCoord, f64);
+
 fn subdivide_cut(
     surface: &dyn Surface,
-    a: SurfaceCoord,
-    b: SurfaceCoord,
+    a: DepthPoint,
+    b: DepthPoint,
     options: &EngraveOptions,
     level: u32,
     path: &mut Toolpath,
 ) {
-    let pa = offset_pose(surface, a, -options.depth).tip;
-    let pb = offset_pose(surface, b, -options.depth).tip;
-    let mid = offset_pose(surface, lerp(a, b, 0.5), -options.depth).tip;
+    let m = (lerp(a.0, b.0, 0.5), 0.5 * (a.1 + b.1));
+    let pa = offset_pose(surface, a.0, -a.1).tip;
+    let pb = offset_pose(surface, b.0, -b.1).tip;
+    let mid = offset_pose(surface, m.0, -m.1).tip;
     let chord_mid = Point3::from((pa.coords + pb.coords) / 2.0);
     if level < 24 && (mid - chord_mid).norm() > options.chord_tol {
-        let m = lerp(a, b, 0.5);
         subdivide_cut(surface, a, m, options, level + 1, path);
         subdivide_cut(surface, m, b, options, level + 1, path);
     } else {
         path.moves.push(Move::new(
             MoveKind::Cut,
-            offset_pose(surface, b, -options.depth),
+            offset_pose(surface, b.0, -b.1),
             options.feed,
         ));
     }
@@ -288,11 +313,7 @@ mod tests {
     use crate::surface::Spheroid;
 
     fn stroke(points: Vec<Point2>) -> Stroke {
-        Stroke {
-            points,
-            closed: false,
-            label: "test".into(),
-        }
+        Stroke::new(points, false, "test")
     }
 
     #[test]
@@ -359,5 +380,29 @@ mod tests {
         let egg = Spheroid::new(57.0, 43.0).unwrap();
         let o = EngraveOptions::default().with_depth(f64::NAN);
         assert!(engrave_strokes(&egg, &[], &o).is_err());
+    }
+
+    #[test]
+    fn per_point_depths_are_followed_and_checked() {
+        let egg = Spheroid::new(57.0, 43.0).unwrap();
+        let o = EngraveOptions::default();
+        let s =
+            stroke(vec![Point2::new(0.0, 0.0), Point2::new(2.0, 0.0)]).with_depths(vec![0.1, 0.3]);
+        let path = engrave_strokes(&egg, &[s], &o).unwrap();
+        let mut last = 0.0;
+        for m in path.moves.iter().filter(|m| m.kind == MoveKind::Cut) {
+            let c = egg.closest(&m.pose.tip);
+            let x = c.coord.theta * egg.baseline_radius();
+            let want = 0.1 + 0.1 * x;
+            assert!(
+                (-c.signed_distance - want).abs() < 1e-3,
+                "{x}: {}",
+                c.signed_distance
+            );
+            last = -c.signed_distance;
+        }
+        assert!((last - 0.3).abs() < 1e-9);
+        let bad = stroke(vec![Point2::new(0.0, 0.0), Point2::new(2.0, 0.0)]).with_depths(vec![0.1]);
+        assert!(engrave_strokes(&egg, &[bad], &o).is_err());
     }
 }

@@ -85,6 +85,16 @@ pub enum CoreError {
         /// Which glyphs do not fit.
         detail: String,
     },
+    /// The strategy cannot work with the chosen tool.
+    #[error("--strategy {strategy} cannot use the tool {tool}: it needs {expected}")]
+    ToolMismatch {
+        /// The strategy.
+        strategy: String,
+        /// The tool given.
+        tool: String,
+        /// The kind of tool the strategy needs, and how to give one.
+        expected: String,
+    },
     /// A shell shape is not a closed, smooth egg-like surface.
     #[error("the shell {shape} is not usable: {reason}")]
     BadShape {

@@ -1,6 +1,10 @@
 //! Text layout in the unwrapped text plane: shaped glyph outlines in millimetres.
 //!
-//! x runs along the baseline, y up; the baseline is y = 0 and the line starts at x = 0.
+//! x runs along the baseline, y up. The first line's baseline is y = 0 and the block of
+//! lines spans x = 0 to its width (the longest line); further lines stack downward, each
+//! `line_spacing × cap height` below the one before, aligned left, centred or right
+//! within the block. Placing the block on the shell puts the *first* line's baseline on
+//! the baseline parallel.
 
 use lyon_path::iterator::PathIterator;
 use lyon_path::math::point;
@@ -17,6 +21,60 @@ pub const DEFAULT_FLATTEN_TOL: f64 = 0.001;
 pub const AUTO_HEIGHT_MAX: f64 = 5.0;
 /// Fraction of the available length that `auto` lets a line span.
 pub const AUTO_LENGTH_FRACTION: f64 = 0.85;
+/// Default distance between consecutive baselines, as a multiple of the cap height.
+pub const DEFAULT_LINE_SPACING: f64 = 1.6;
+
+/// How the lines of a block line up with each other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Align {
+    /// Every line starts at the block's left edge.
+    Left,
+    /// Every line is centred in the block (the default).
+    #[default]
+    Center,
+    /// Every line ends at the block's right edge.
+    Right,
+}
+
+impl Align {
+    /// Names accepted by [`Align::parse`].
+    pub const NAMES: &'static [&'static str] = &["left", "center", "right"];
+
+    /// Parses `left`, `center` (or `centre`) or `right`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "left" => Ok(Self::Left),
+            "center" | "centre" => Ok(Self::Center),
+            "right" => Ok(Self::Right),
+            _ => Err(CoreError::BadSpec {
+                what: "alignment".into(),
+                given: text.into(),
+                expected: Self::NAMES.join(", "),
+            }),
+        }
+    }
+
+    /// Where a line `width` wide starts in a block `block_width` wide.
+    fn start(self, width: f64, block_width: f64) -> f64 {
+        match self {
+            Align::Left => 0.0,
+            Align::Center => (block_width - width) / 2.0,
+            Align::Right => block_width - width,
+        }
+    }
+}
+
+impl std::fmt::Display for Align {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        })
+    }
+}
 
 /// How tall the text is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,7 +102,7 @@ impl TextHeight {
     }
 }
 
-/// Options for laying out a line of text.
+/// Options for laying out text.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LayoutOptions {
@@ -52,6 +110,11 @@ pub struct LayoutOptions {
     pub letter_spacing: f64,
     /// Chord tolerance for flattening outlines (mm). Default [`DEFAULT_FLATTEN_TOL`].
     pub tolerance: f64,
+    /// Alignment of the lines within the block. Default [`Align::Center`].
+    pub align: Align,
+    /// Distance between consecutive baselines as a multiple of the cap height.
+    /// Default [`DEFAULT_LINE_SPACING`].
+    pub line_spacing: f64,
 }
 
 impl Default for LayoutOptions {
@@ -59,6 +122,8 @@ impl Default for LayoutOptions {
         Self {
             letter_spacing: 0.0,
             tolerance: DEFAULT_FLATTEN_TOL,
+            align: Align::Center,
+            line_spacing: DEFAULT_LINE_SPACING,
         }
     }
 }
@@ -75,6 +140,30 @@ impl LayoutOptions {
         self.tolerance = mm;
         self
     }
+
+    /// Sets the alignment of the lines.
+    pub fn with_align(mut self, align: Align) -> Self {
+        self.align = align;
+        self
+    }
+
+    /// Sets the baseline-to-baseline distance as a multiple of the cap height.
+    pub fn with_line_spacing(mut self, factor: f64) -> Self {
+        self.line_spacing = factor;
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        crate::error::check_range("flattening tolerance (mm)", self.tolerance, 1e-5, 0.1)?;
+        crate::error::check_range("letter spacing (mm)", self.letter_spacing, -100.0, 100.0)?;
+        crate::error::check_range(
+            "--line-spacing (× cap height)",
+            self.line_spacing,
+            0.5,
+            10.0,
+        )?;
+        Ok(())
+    }
 }
 
 /// One shaped glyph: closed contours in the text plane (mm).
@@ -84,14 +173,29 @@ pub struct Glyph {
     pub ch: char,
     /// Closed contours (the last point is not repeated); filled by the non-zero rule.
     pub contours: Vec<Vec<Point2>>,
+    /// The line the glyph belongs to (0 = the first).
+    pub line: usize,
 }
 
-/// A laid-out line of text.
+/// Where one line of a block sits in the text plane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInfo {
+    /// The line's text.
+    pub text: String,
+    /// x of the line's start (mm).
+    pub x_start: f64,
+    /// Advance width of the line (mm; 0 for an empty line).
+    pub width: f64,
+    /// y of the line's baseline (mm).
+    pub baseline_y: f64,
+}
+
+/// Laid-out text: one line or a block of lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout2d {
     /// Glyphs with outlines (spaces and other blank glyphs are left out).
     pub glyphs: Vec<Glyph>,
-    /// Advance width of the whole line (mm).
+    /// Width of the block (mm): the advance width of the longest line.
     pub width: f64,
     /// Cap height (mm).
     pub cap_height: f64,
@@ -99,6 +203,8 @@ pub struct Layout2d {
     pub y_min: f64,
     /// Highest y of any outline (mm).
     pub y_max: f64,
+    /// The lines, first to last.
+    pub lines: Vec<LineInfo>,
 }
 
 impl Layout2d {
@@ -114,21 +220,34 @@ impl Layout2d {
         }
         self.y_min += dy;
         self.y_max += dy;
+        for l in &mut self.lines {
+            l.x_start += dx;
+            l.baseline_y += dy;
+        }
     }
 }
 
-fn check_text(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()> {
-    if text.trim().is_empty() {
-        return Err(CoreError::EmptyText);
+/// Splits text into lines at `\n` (a `\r` before it is dropped).
+pub fn split_lines(text: &str) -> Vec<&str> {
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
+}
+
+fn single_line(text: &str) -> Result<()> {
+    if text.contains(['\n', '\r']) {
+        return Err(CoreError::BadSpec {
+            what: "text".into(),
+            given: text.into(),
+            expected: "a single line here; lay out several lines with layout_text".into(),
+        });
     }
+    Ok(())
+}
+
+/// Checks that every character of one line (possibly blank) has a glyph.
+fn check_glyphs(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()> {
     for ch in text.chars() {
-        if ch == '\n' || ch == '\r' {
-            return Err(CoreError::BadSpec {
-                what: "text".into(),
-                given: text.into(),
-                expected: "a single line (multi-line text is not supported yet)".into(),
-            });
-        }
         if ch.is_whitespace() || ch.is_control() {
             continue;
         }
@@ -143,7 +262,15 @@ fn check_text(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()
     Ok(())
 }
 
-/// Advance width (mm) of `text` at cap height `cap_height`, after shaping.
+fn check_text(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(CoreError::EmptyText);
+    }
+    single_line(text)?;
+    check_glyphs(font, face, text)
+}
+
+/// Advance width (mm) of one line of `text` at cap height `cap_height`, after shaping.
 pub fn measure_line(
     font: &Font,
     text: &str,
@@ -152,19 +279,53 @@ pub fn measure_line(
 ) -> Result<f64> {
     let face = font.face()?;
     check_text(font, &face, text)?;
-    let scale = cap_height / Font::cap_height_units(&face);
-    let shaped = shape(&face, text);
+    Ok(advance(&face, text, cap_height, options))
+}
+
+/// Advance widths (mm) of every line of `text` (lines split at `\n`; an empty line
+/// measures 0).
+pub fn measure_lines(
+    font: &Font,
+    text: &str,
+    cap_height: f64,
+    options: &LayoutOptions,
+) -> Result<Vec<f64>> {
+    let face = font.face()?;
+    if text.trim().is_empty() {
+        return Err(CoreError::EmptyText);
+    }
+    split_lines(text)
+        .into_iter()
+        .map(|line| {
+            check_glyphs(font, &face, line)?;
+            Ok(advance(&face, line, cap_height, options))
+        })
+        .collect()
+}
+
+fn advance(
+    face: &rustybuzz::Face<'_>,
+    text: &str,
+    cap_height: f64,
+    options: &LayoutOptions,
+) -> f64 {
+    if text.is_empty() {
+        return 0.0;
+    }
+    let scale = cap_height / Font::cap_height_units(face);
+    let shaped = shape(face, text);
     let n = shaped.glyph_positions().len() as f64;
     let units: i64 = shaped
         .glyph_positions()
         .iter()
         .map(|p| i64::from(p.x_advance))
         .sum();
-    Ok(units as f64 * scale + n * options.letter_spacing)
+    units as f64 * scale + n * options.letter_spacing
 }
 
 /// The cap height for [`TextHeight::Auto`]: the largest up to [`AUTO_HEIGHT_MAX`] at
-/// which the line is at most [`AUTO_LENGTH_FRACTION`] × `available_length` long.
+/// which the longest line (`text` may hold several, split at `\n`) is at most
+/// [`AUTO_LENGTH_FRACTION`] × `available_length` long.
 pub fn auto_cap_height(
     font: &Font,
     text: &str,
@@ -172,19 +333,24 @@ pub fn auto_cap_height(
     options: &LayoutOptions,
 ) -> Result<f64> {
     let target = AUTO_LENGTH_FRACTION * available_length;
-    // Width is affine in the cap height: w(h) = h·k + n·spacing.
-    let w1 = measure_line(font, text, 1.0, options)?;
-    let w0 = measure_line(font, text, 0.0, options)?;
-    let per_mm = w1 - w0;
-    if per_mm <= 0.0 {
-        return Ok(AUTO_HEIGHT_MAX);
+    // Each line's width is affine in the cap height: w(h) = h·k + n·spacing.
+    let w1 = measure_lines(font, text, 1.0, options)?;
+    let w0 = measure_lines(font, text, 0.0, options)?;
+    let mut h = AUTO_HEIGHT_MAX;
+    for (a, b) in w0.iter().zip(&w1) {
+        let per_mm = b - a;
+        if per_mm > 0.0 {
+            h = h.min((target - a) / per_mm);
+        }
     }
-    let h = ((target - w0) / per_mm).min(AUTO_HEIGHT_MAX);
     // Round down to 0.01 mm so the printed value is the one used.
     let h = (h * 100.0).floor() / 100.0;
-    if h < 0.1 {
+    if h.is_nan() || h < 0.1 {
+        let longest = measure_lines(font, text, 0.1, options)?
+            .into_iter()
+            .fold(0.0, f64::max);
         return Err(CoreError::TextTooLong {
-            text_mm: measure_line(font, text, 0.1, options)?,
+            text_mm: longest,
             available_mm: available_length,
         });
     }
@@ -198,24 +364,97 @@ fn shape(face: &rustybuzz::Face<'_>, text: &str) -> rustybuzz::GlyphBuffer {
     rustybuzz::shape(face, &[], buffer)
 }
 
-/// Shapes `text` (kerning and ligatures from the font) and returns its outlines at the
-/// given cap height (mm), flattened to `options.tolerance`.
+/// Shapes one line of `text` (kerning and ligatures from the font) and returns its
+/// outlines at the given cap height (mm), flattened to `options.tolerance`. For
+/// several lines use [`layout_text`].
 pub fn layout_line(
     font: &Font,
     text: &str,
     cap_height: f64,
     options: &LayoutOptions,
 ) -> Result<Layout2d> {
+    single_line(text)?;
+    layout_text(font, text, cap_height, options)
+}
+
+/// Shapes `text`, one line or several separated by `\n`, and lays the lines out as a
+/// block: the first baseline at y = 0, each next one `options.line_spacing × cap_height`
+/// lower, every line placed in the block's width (its longest line) by `options.align`.
+/// Empty lines keep their place. Outlines are flattened to `options.tolerance`.
+pub fn layout_text(
+    font: &Font,
+    text: &str,
+    cap_height: f64,
+    options: &LayoutOptions,
+) -> Result<Layout2d> {
     crate::error::check_range("cap height (mm)", cap_height, 0.01, 1000.0)?;
-    crate::error::check_range("flattening tolerance (mm)", options.tolerance, 1e-5, 0.1)?;
-    crate::error::check_range("letter spacing (mm)", options.letter_spacing, -100.0, 100.0)?;
+    options.validate()?;
     let face = font.face()?;
-    check_text(font, &face, text)?;
+    if text.trim().is_empty() {
+        return Err(CoreError::EmptyText);
+    }
     let scale = cap_height / Font::cap_height_units(&face);
-    let shaped = shape(&face, text);
+    let mut shaped_lines = Vec::new();
+    for line in split_lines(text) {
+        check_glyphs(font, &face, line)?;
+        shaped_lines.push((line, shape_line(&face, line, scale, options)));
+    }
+    let width = shaped_lines
+        .iter()
+        .map(|(_, (_, w))| *w)
+        .fold(0.0, f64::max);
+    let mut glyphs = Vec::new();
+    let mut lines = Vec::new();
+    for (k, (line, (line_glyphs, w))) in shaped_lines.into_iter().enumerate() {
+        let x0 = options.align.start(w, width);
+        let y0 = -(k as f64) * options.line_spacing * cap_height;
+        for mut g in line_glyphs {
+            for p in g.contours.iter_mut().flatten() {
+                p.x += x0;
+                p.y += y0;
+            }
+            g.line = k;
+            glyphs.push(g);
+        }
+        lines.push(LineInfo {
+            text: line.to_string(),
+            x_start: x0,
+            width: w,
+            baseline_y: y0,
+        });
+    }
+    if glyphs.is_empty() {
+        return Err(CoreError::EmptyText);
+    }
+    let (y_min, y_max) = glyphs
+        .iter()
+        .flat_map(|g| g.contours.iter().flatten())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.y), hi.max(p.y))
+        });
+    Ok(Layout2d {
+        glyphs,
+        width,
+        cap_height,
+        y_min,
+        y_max,
+        lines,
+    })
+}
+
+/// The glyphs of one line starting at x = 0 on the baseline y = 0, and its advance.
+fn shape_line(
+    face: &rustybuzz::Face<'_>,
+    text: &str,
+    scale: f64,
+    options: &LayoutOptions,
+) -> (Vec<Glyph>, f64) {
+    if text.is_empty() {
+        return (Vec::new(), 0.0);
+    }
+    let shaped = shape(face, text);
     let mut pen = 0.0;
     let mut glyphs = Vec::new();
-    let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
     for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
         let ch = text
             .get(info.cluster as usize..)
@@ -235,26 +474,17 @@ pub fn layout_line(
                 })
                 .filter(|c: &Vec<Point2>| c.len() >= 3)
                 .collect();
-            for p in contours.iter().flatten() {
-                y_min = y_min.min(p.y);
-                y_max = y_max.max(p.y);
-            }
             if !contours.is_empty() {
-                glyphs.push(Glyph { ch, contours });
+                glyphs.push(Glyph {
+                    ch,
+                    contours,
+                    line: 0,
+                });
             }
         }
         pen += f64::from(pos.x_advance) * scale + options.letter_spacing;
     }
-    if glyphs.is_empty() {
-        return Err(CoreError::EmptyText);
-    }
-    Ok(Layout2d {
-        glyphs,
-        width: pen,
-        cap_height,
-        y_min,
-        y_max,
-    })
+    (glyphs, pen)
 }
 
 /// Collects a glyph outline into a lyon path, scaled to mm (glyph-local, so f32 is
@@ -413,5 +643,107 @@ mod tests {
                 assert!((w[1] - w[0]).norm() < 0.5);
             }
         }
+    }
+
+    #[test]
+    fn two_lines_are_one_line_spacing_apart() {
+        let font = Font::embedded();
+        let o = LayoutOptions::default();
+        let l = layout_text(&font, "HI\nH", 2.0, &o).unwrap();
+        assert_eq!(l.lines.len(), 2);
+        let dy = l.lines[0].baseline_y - l.lines[1].baseline_y;
+        assert!((dy - DEFAULT_LINE_SPACING * 2.0).abs() < 1e-12, "{dy}");
+        // The second line's 'H' spans its own baseline to one cap height above it.
+        let second: Vec<&Glyph> = l.glyphs.iter().filter(|g| g.line == 1).collect();
+        assert_eq!(second.len(), 1);
+        let ys = second[0].contours.iter().flatten().map(|p| p.y);
+        let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+            (a.min(y), b.max(y))
+        });
+        assert!(
+            (lo + 3.2).abs() < 0.01 && (hi + 1.2).abs() < 0.01,
+            "{lo} {hi}"
+        );
+        assert!((l.y_min + 3.2).abs() < 0.01 && (l.y_max - 2.0).abs() < 0.01);
+        // A custom spacing and CRLF line ends.
+        let l = layout_text(&font, "H\r\nH", 2.0, &o.clone().with_line_spacing(2.5)).unwrap();
+        assert!((l.lines[1].baseline_y + 5.0).abs() < 1e-12);
+        assert_eq!(l.lines[1].text, "H");
+        // layout_line keeps refusing several lines, naming the way out.
+        let err = layout_line(&font, "a\nb", 2.0, &o).unwrap_err().to_string();
+        assert!(err.contains("layout_text"), "{err}");
+    }
+
+    #[test]
+    fn alignment_puts_line_ends_where_expected() {
+        let font = Font::embedded();
+        let text = "WIDE LINE\nab";
+        let wide = measure_line(&font, "WIDE LINE", 2.0, &LayoutOptions::default()).unwrap();
+        let short = measure_line(&font, "ab", 2.0, &LayoutOptions::default()).unwrap();
+        for (align, start, end) in [
+            (Align::Left, 0.0, short),
+            (Align::Center, (wide - short) / 2.0, (wide + short) / 2.0),
+            (Align::Right, wide - short, wide),
+        ] {
+            let o = LayoutOptions::default().with_align(align);
+            let l = layout_text(&font, text, 2.0, &o).unwrap();
+            assert!((l.width - wide).abs() < 1e-9);
+            let line = &l.lines[1];
+            assert!((line.x_start - start).abs() < 1e-9, "{align}");
+            assert!((line.x_start + line.width - end).abs() < 1e-9, "{align}");
+            assert_eq!(l.lines[0].x_start, 0.0);
+            // The ink of "ab" lies within its advance box.
+            let xs = l.glyphs.iter().filter(|g| g.line == 1);
+            for p in xs.flat_map(|g| g.contours.iter().flatten()) {
+                assert!(p.x > start - 0.2 && p.x < end + 0.2, "{align}: {p}");
+            }
+        }
+        assert_eq!(Align::parse("Centre").unwrap(), Align::Center);
+        assert!(Align::parse("justify").is_err());
+    }
+
+    #[test]
+    fn auto_height_fits_the_longest_of_two_lines() {
+        let font = Font::embedded();
+        let o = LayoutOptions::default();
+        let long = "Beijing-Tianjin-Hebei Coordinated Development";
+        let text = format!("10th Anniversary of\n{long}");
+        let circumference = std::f64::consts::PI * 43.0;
+        let h = auto_cap_height(&font, &text, circumference, &o).unwrap();
+        assert_eq!(h, auto_cap_height(&font, long, circumference, &o).unwrap());
+        let widths = measure_lines(&font, &text, h, &o).unwrap();
+        assert_eq!(widths.len(), 2);
+        assert!(widths[1] <= 0.85 * circumference + 1e-9, "{widths:?}");
+        assert!(widths[1] > 0.84 * circumference, "{widths:?}");
+        assert!(widths[0] < widths[1]);
+        // Blank lines alone are still empty text.
+        assert!(matches!(
+            layout_text(&font, "\n \n", 2.0, &o),
+            Err(CoreError::EmptyText)
+        ));
+    }
+
+    #[test]
+    fn right_to_left_text_is_reordered_and_arabic_joins() {
+        // Hebrew "אבג" (alef, bet, gimel in logical order) is drawn right to left:
+        // the leftmost glyph is the last letter.
+        let font = Font::embedded();
+        let o = LayoutOptions::default();
+        let l = layout_line(&font, "אבג", 2.0, &o).unwrap();
+        let chars: Vec<char> = l.glyphs.iter().map(|g| g.ch).collect();
+        assert_eq!(chars, vec!['ג', 'ב', 'א']);
+        let left = |g: &Glyph| {
+            g.contours
+                .iter()
+                .flatten()
+                .map(|p| p.x)
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert!(left(&l.glyphs[0]) < left(&l.glyphs[1]) && left(&l.glyphs[1]) < left(&l.glyphs[2]));
+        // Arabic beh joined to beh takes its initial and final forms, not two isolated
+        // ones: the joined pair is narrower than twice the isolated letter.
+        let pair = measure_line(&font, "بب", 2.0, &o).unwrap();
+        let one = measure_line(&font, "ب", 2.0, &o).unwrap();
+        assert!(pair < 2.0 * one - 0.1, "{pair} vs 2 × {one}");
     }
 }

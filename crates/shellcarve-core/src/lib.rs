@@ -32,6 +32,7 @@ mod strategy;
 mod surface;
 mod tool;
 mod toolpath;
+mod vcarve;
 
 pub use engrave::{
     engrave_strokes, offset_pose, EngraveOptions, DEFAULT_APPROACH, DEFAULT_APPROACH_FEED,
@@ -40,8 +41,9 @@ pub use engrave::{
 pub use error::{check_range, CoreError, Result};
 pub use font::{Font, EMBEDDED_FONT_NAME};
 pub use layout::{
-    auto_cap_height, layout_line, measure_line, Glyph, Layout2d, LayoutOptions, TextHeight,
-    AUTO_HEIGHT_MAX, AUTO_LENGTH_FRACTION, DEFAULT_FLATTEN_TOL,
+    auto_cap_height, layout_line, layout_text, measure_line, measure_lines, split_lines, Align,
+    Glyph, Layout2d, LayoutOptions, LineInfo, TextHeight, AUTO_HEIGHT_MAX, AUTO_LENGTH_FRACTION,
+    DEFAULT_FLATTEN_TOL, DEFAULT_LINE_SPACING,
 };
 pub use map::{
     Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, DISTORTION_ANGLE_WARN,
@@ -59,3 +61,4 @@ pub use surface::{
 };
 pub use tool::{Tool, DEFAULT_V_SHANK_DIAMETER};
 pub use toolpath::{Move, MoveKind, Pose, Toolpath};
+pub use vcarve::{VCARVE_FLAT_SCALLOP, VCARVE_SAMPLE_STEP};

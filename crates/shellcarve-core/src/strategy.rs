@@ -5,6 +5,9 @@
 //!   are clipped so the tool (its radius where it meets the surface at the cut depth)
 //!   never crosses a glyph's edge, and consecutive lines are linked where the link
 //!   itself stays inside, so each stem is cut in one zig-zag.
+//! - `vcarve` (V-bits only) walks every contour with the tool centre on the medial
+//!   axis, its depth from the local half-width, and clears the wide parts flat at the
+//!   cap depth; see `vcarve.rs`.
 
 use crate::error::{CoreError, Result};
 use crate::layout::{Glyph, Layout2d};
@@ -27,17 +30,22 @@ pub enum Strategy {
     Outline,
     /// Pocket the glyph interiors with linked scan lines.
     Fill,
+    /// V-carve with a V-bit: depth from the local half-width of the letter,
+    /// `half-width / tan(angle/2)` (less the tip flat's share), capped at the engraving
+    /// depth, with a flat-bottom clearing pass at the cap where the letter is wider.
+    VCarve,
 }
 
 impl Strategy {
     /// Names accepted by [`Strategy::parse`].
-    pub const NAMES: &'static [&'static str] = &["outline", "fill"];
+    pub const NAMES: &'static [&'static str] = &["outline", "fill", "vcarve"];
 
     /// Parses a strategy name.
     pub fn parse(text: &str) -> Result<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
             "outline" => Ok(Self::Outline),
             "fill" => Ok(Self::Fill),
+            "vcarve" | "v-carve" => Ok(Self::VCarve),
             _ => Err(CoreError::BadSpec {
                 what: "strategy".into(),
                 given: text.into(),
@@ -52,6 +60,7 @@ impl std::fmt::Display for Strategy {
         f.write_str(match self {
             Strategy::Outline => "outline",
             Strategy::Fill => "fill",
+            Strategy::VCarve => "vcarve",
         })
     }
 }
@@ -62,8 +71,10 @@ impl std::fmt::Display for Strategy {
 pub struct StrategyOptions {
     /// The strategy. Default [`Strategy::Fill`].
     pub strategy: Strategy,
-    /// Distance between fill scan lines (mm); `None` means
-    /// [`DEFAULT_STEPOVER_FRACTION`] of the tool's cutting width.
+    /// Distance between fill scan lines (mm; for `vcarve`, between the lines of the
+    /// flat-bottom clearing pass); `None` means [`DEFAULT_STEPOVER_FRACTION`] of the
+    /// tool's cutting width at the cut depth (`vcarve`: the stepover that leaves ridges
+    /// no higher than [`crate::VCARVE_FLAT_SCALLOP`], if smaller).
     pub stepover: Option<f64>,
 }
 
@@ -99,6 +110,29 @@ pub struct Stroke {
     pub closed: bool,
     /// What the stroke cuts, e.g. `glyph 3 'A' contour 1`.
     pub label: String,
+    /// Depth of the tool tip below the surface at each point (mm), one per point, for
+    /// strategies whose depth varies along the stroke (`vcarve`); `None` cuts at the
+    /// engraving depth ([`crate::EngraveOptions::depth`]). Between points the depth
+    /// changes linearly.
+    pub depths: Option<Vec<f64>>,
+}
+
+impl Stroke {
+    /// A stroke at the engraving depth.
+    pub fn new(points: Vec<Point2>, closed: bool, label: impl Into<String>) -> Self {
+        Self {
+            points,
+            closed,
+            label: label.into(),
+            depths: None,
+        }
+    }
+
+    /// Sets a depth per point (mm).
+    pub fn with_depths(mut self, depths: Vec<f64>) -> Self {
+        self.depths = Some(depths);
+        self
+    }
 }
 
 /// The strokes for a layout, with what the planner noticed.
@@ -107,7 +141,7 @@ pub struct StrokePlan {
     /// Strokes in cutting order.
     pub strokes: Vec<Stroke>,
     /// Smallest fraction of any glyph's area the tool reaches (`fill` only; 1 for
-    /// `outline`).
+    /// `outline` and `vcarve`).
     pub min_coverage: f64,
     /// Human-readable warnings.
     pub warnings: Vec<String>,
@@ -130,6 +164,7 @@ pub fn plan_strokes(
             };
             fill(layout, tool, radius, step)
         }
+        Strategy::VCarve => crate::vcarve::vcarve(layout, tool, depth, options.stepover),
     }
 }
 
@@ -138,11 +173,11 @@ fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
     let mut merged = Vec::new();
     for (gi, g) in layout.glyphs.iter().enumerate() {
         for (ci, c) in g.contours.iter().enumerate() {
-            strokes.push(Stroke {
-                points: c.clone(),
-                closed: true,
-                label: format!("glyph {gi} {:?} contour {ci}", g.ch),
-            });
+            strokes.push(Stroke::new(
+                c.clone(),
+                true,
+                format!("glyph {gi} {:?} contour {ci}", g.ch),
+            ));
         }
         // If no scan line has room for the tool inside, the grooves on both sides of
         // every stroke run into each other.
@@ -173,7 +208,7 @@ fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
 
 /// The x intervals, on the line `y` of the text plane, of the area a strategy means to
 /// cut with a tool of cutting radius `radius` at the surface: the glyph interiors for
-/// `fill`, the contours widened by `radius` on both sides for `outline`. Sorted and
+/// `fill` and `vcarve`, the contours widened by `radius` on both sides for `outline`. Sorted and
 /// merged. This is what the simulated cut is compared with.
 pub fn intended_intervals(
     layout: &Layout2d,
@@ -182,7 +217,7 @@ pub fn intended_intervals(
     y: f64,
 ) -> Vec<(f64, f64)> {
     let reach = match strategy {
-        Strategy::Fill => 0.0,
+        Strategy::Fill | Strategy::VCarve => 0.0,
         Strategy::Outline => radius,
     };
     let mut all = Vec::new();
@@ -193,7 +228,7 @@ pub fn intended_intervals(
         }
         let edges = edges_of(g);
         match strategy {
-            Strategy::Fill => all.extend(inside_intervals(&edges, y)),
+            Strategy::Fill | Strategy::VCarve => all.extend(inside_intervals(&edges, y)),
             Strategy::Outline => all.extend(
                 edges
                     .iter()
@@ -217,7 +252,7 @@ fn merge_intervals(mut v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     out
 }
 
-fn describe_chars(chars: &[char]) -> String {
+pub(crate) fn describe_chars(chars: &[char]) -> String {
     let mut v: Vec<char> = chars.to_vec();
     v.sort_unstable();
     v.dedup();
@@ -227,9 +262,9 @@ fn describe_chars(chars: &[char]) -> String {
         .join(", ")
 }
 
-type Edge = (Point2, Point2);
+pub(crate) type Edge = (Point2, Point2);
 
-fn edges_of(g: &Glyph) -> Vec<Edge> {
+pub(crate) fn edges_of(g: &Glyph) -> Vec<Edge> {
     let mut edges = Vec::new();
     for c in &g.contours {
         for i in 0..c.len() {
@@ -239,7 +274,7 @@ fn edges_of(g: &Glyph) -> Vec<Edge> {
     edges
 }
 
-fn y_extent(g: &Glyph) -> (f64, f64) {
+pub(crate) fn y_extent(g: &Glyph) -> (f64, f64) {
     g.contours
         .iter()
         .flatten()
@@ -306,7 +341,7 @@ fn capsule_interval(a: &Point2, b: &Point2, y: f64, r: f64) -> Option<(f64, f64)
 }
 
 /// Intervals on the line `y` where a disc of radius `r` fits inside the glyph.
-fn inset_intervals(edges: &[Edge], y: f64, r: f64) -> Vec<(f64, f64)> {
+pub(crate) fn inset_intervals(edges: &[Edge], y: f64, r: f64) -> Vec<(f64, f64)> {
     let inside = inside_intervals(edges, y);
     if inside.is_empty() {
         return inside;
@@ -344,7 +379,7 @@ fn inset_intervals(edges: &[Edge], y: f64, r: f64) -> Vec<(f64, f64)> {
     out
 }
 
-fn dist_to_segment(p: &Point2, a: &Point2, b: &Point2) -> f64 {
+pub(crate) fn dist_to_segment(p: &Point2, a: &Point2, b: &Point2) -> f64 {
     let d = b - a;
     let l2 = d.norm_squared();
     let t = if l2 > 0.0 {
@@ -355,7 +390,7 @@ fn dist_to_segment(p: &Point2, a: &Point2, b: &Point2) -> f64 {
     (p - (a + d * t)).norm()
 }
 
-fn winding_inside(edges: &[Edge], p: &Point2) -> bool {
+pub(crate) fn winding_inside(edges: &[Edge], p: &Point2) -> bool {
     let mut w = 0;
     for (a, b) in edges {
         if (a.y <= p.y) != (b.y <= p.y) {
@@ -449,7 +484,7 @@ fn fill(layout: &Layout2d, tool: &Tool, radius: f64, step: f64) -> Result<Stroke
 
 /// Links scan-line intervals into zig-zag strokes: from the end of one interval to an
 /// unused interval on the next line when the link keeps the tool inside the glyph.
-fn link_lines(
+pub(crate) fn link_lines(
     edges: &[Edge],
     lines: &[(f64, Vec<(f64, f64)>)],
     r: f64,
@@ -487,11 +522,8 @@ fn link_lines(
                 forward = !forward;
                 line += 1;
             }
-            strokes.push(Stroke {
-                points: pts,
-                closed: false,
-                label: format!("glyph {gi} {ch:?} fill {}", strokes.len()),
-            });
+            let label = format!("glyph {gi} {ch:?} fill {}", strokes.len());
+            strokes.push(Stroke::new(pts, false, label));
         }
     }
     strokes
@@ -552,11 +584,13 @@ mod tests {
             glyphs: vec![Glyph {
                 ch: 'I',
                 contours: vec![c],
+                line: 0,
             }],
             width: w,
             cap_height: h,
             y_min: 0.0,
             y_max: h,
+            lines: Vec::new(),
         }
     }
 
@@ -602,11 +636,13 @@ mod tests {
             glyphs: vec![Glyph {
                 ch: 'O',
                 contours: vec![outer, inner],
+                line: 0,
             }],
             width: 2.0,
             cap_height: 2.0,
             y_min: 0.0,
             y_max: 2.0,
+            lines: Vec::new(),
         };
         let tool = Tool::Ball { diameter: 0.2 };
         let plan = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default()).unwrap();
