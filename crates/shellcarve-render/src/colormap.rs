@@ -53,6 +53,27 @@ pub(crate) fn viridis(t: f64) -> [u8; 3] {
     out
 }
 
+/// Diverging colour for `t` in [−1, 1]: `zero` at 0, through ColorBrewer RdBu's light
+/// blue and red to its dark ends (blue for negative, red for positive).
+pub(crate) fn diverging(t: f64, zero: [u8; 3]) -> [u8; 3] {
+    const NEG: [[f64; 3]; 2] = [[67.0, 147.0, 195.0], [5.0, 48.0, 97.0]];
+    const POS: [[f64; 3]; 2] = [[214.0, 96.0, 77.0], [103.0, 0.0, 31.0]];
+    let t = if t.is_finite() {
+        t.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let stops = if t < 0.0 { NEG } else { POS };
+    let a = t.abs();
+    let z = zero.map(f64::from);
+    let (from, to, f) = if a <= 0.5 {
+        (z, stops[0], a / 0.5)
+    } else {
+        (stops[0], stops[1], (a - 0.5) / 0.5)
+    };
+    std::array::from_fn(|k| (from[k] + (to[k] - from[k]) * f).round() as u8)
+}
+
 /// 3×5 glyphs, one row per entry, bit 2 = left column.
 fn glyph(c: char) -> Option<[u8; 5]> {
     Some(match c {
@@ -69,6 +90,22 @@ fn glyph(c: char) -> Option<[u8; 5]> {
         '.' => [0b000, 0b000, 0b000, 0b000, 0b010],
         '-' => [0b000, 0b000, 0b111, 0b000, 0b000],
         'm' => [0b000, 0b000, 0b110, 0b111, 0b101],
+        '+' => [0b000, 0b010, 0b111, 0b010, 0b000],
+        'a' => [0b000, 0b011, 0b101, 0b101, 0b011],
+        'c' => [0b000, 0b011, 0b100, 0b100, 0b011],
+        'd' => [0b001, 0b011, 0b101, 0b101, 0b011],
+        'e' => [0b000, 0b010, 0b111, 0b100, 0b011],
+        'h' => [0b100, 0b110, 0b101, 0b101, 0b101],
+        'i' => [0b010, 0b000, 0b010, 0b010, 0b010],
+        'l' => [0b010, 0b010, 0b010, 0b010, 0b001],
+        'n' => [0b000, 0b110, 0b101, 0b101, 0b101],
+        'o' => [0b000, 0b010, 0b101, 0b101, 0b010],
+        'p' => [0b000, 0b110, 0b101, 0b110, 0b100],
+        'r' => [0b000, 0b101, 0b110, 0b100, 0b100],
+        's' => [0b000, 0b011, 0b110, 0b011, 0b110],
+        't' => [0b010, 0b111, 0b010, 0b010, 0b001],
+        'u' => [0b000, 0b101, 0b101, 0b101, 0b011],
+        'w' => [0b000, 0b101, 0b101, 0b111, 0b101],
         ' ' => [0; 5],
         _ => return None,
     })

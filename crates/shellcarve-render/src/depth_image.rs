@@ -115,7 +115,7 @@ pub fn render_depth_map(map: &DepthMap, options: &DepthMapImageOptions) -> RgbIm
 }
 
 /// A "nice" tick step (1, 2 or 5 × 10ᵏ) giving about four intervals up to `top`.
-fn nice_step(top: f64) -> f64 {
+pub(crate) fn nice_step(top: f64) -> f64 {
     let raw = top / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 5.0, 10.0]

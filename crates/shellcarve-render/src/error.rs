@@ -32,4 +32,30 @@ pub enum RenderError {
         /// The path given.
         path: PathBuf,
     },
+    /// An option of a renderer or mesh builder is out of range, NaN or infinite.
+    #[error("{name} = {value} is invalid: {expected}")]
+    InvalidOption {
+        /// Option name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What is expected instead.
+        expected: String,
+    },
+    /// The mesh would have more triangles than allowed.
+    #[error("the mesh would have about {triangles} triangles (limit {limit}); use a coarser mesh texel (--mesh-texel) or raise MeshOptions::max_triangles")]
+    MeshTooLarge {
+        /// Triangles the mesh would have.
+        triangles: usize,
+        /// The limit from the options.
+        limit: usize,
+    },
+    /// The file name does not tell which format to write.
+    #[error("cannot tell the format of {path} from its name; {expected}")]
+    UnknownFormat {
+        /// The path given.
+        path: PathBuf,
+        /// The names that are understood.
+        expected: &'static str,
+    },
 }

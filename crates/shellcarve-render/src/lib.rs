@@ -26,13 +26,22 @@
 //! ```
 
 mod colormap;
+mod data;
 mod depth_image;
+mod difference;
 mod error;
+mod mesh;
 mod save;
 mod shell;
 
+pub use data::{save_depth_npy_atomic, write_depth_npy};
 pub use depth_image::{render_depth_map, DepthMapImageOptions, DEFAULT_MAX_IMAGE_WIDTH};
+pub use difference::{render_difference_map, render_overlay, BandImageOptions};
 pub use error::RenderError;
+pub use mesh::{
+    save_mesh_atomic, shell_mesh, Mesh, MeshFormat, MeshOptions, DEFAULT_COARSE_S,
+    DEFAULT_COARSE_THETA_DEG, DEFAULT_MAX_TRIANGLES, DEFAULT_MESH_TEXEL,
+};
 pub use save::save_png_atomic;
 pub use shell::{render_shell, ShellViewOptions, DEFAULT_MIN_PX_PER_MM};
 

@@ -172,6 +172,20 @@ pub fn compare_with_design(
     }
 }
 
+/// Which texels of `map` lie in the intended area: `width × height` flags, row-major
+/// (`j * width + i`, rows along s). Rows run in parallel.
+pub fn intended_texels(map: &DepthMap, intended: &dyn IntendedArea) -> Vec<bool> {
+    let (width, height) = map.dims();
+    let turn_start = map.coord_of(0, 0).theta - 0.5 * map.texel_theta();
+    (0..height)
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            let ivs = into_turn(intended.theta_intervals(map.coord_of(0, j).s), turn_start);
+            (0..width).map(move |i| inside(&ivs, map.coord_of(i, j).theta))
+        })
+        .collect()
+}
+
 /// One texel row of the grid: its parallel's radius and the intended θ intervals.
 struct Row {
     radius: f64,

@@ -56,12 +56,12 @@ mod tests;
 
 pub use depth_map::{DepthMap, GridInfo, TILE};
 pub use design::{
-    compare_with_design, DesignComparison, IntendedArea, DEFAULT_VISIBLE_DEPTH,
+    compare_with_design, intended_texels, DesignComparison, IntendedArea, DEFAULT_VISIBLE_DEPTH,
     OVERCUT_SEARCH_RADIUS,
 };
 pub use error::SimError;
 pub use options::{
-    SimOptions, DEFAULT_MARGIN, DEFAULT_MAX_AXIS_TURN, DEFAULT_MAX_TILES, DEFAULT_TEXEL,
+    Progress, SimOptions, DEFAULT_MARGIN, DEFAULT_MAX_AXIS_TURN, DEFAULT_MAX_TILES, DEFAULT_TEXEL,
     DEFAULT_TOOL_LENGTH,
 };
 pub use simulate::simulate;

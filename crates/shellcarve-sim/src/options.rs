@@ -1,6 +1,40 @@
 //! Options of [`crate::simulate`].
 
+use std::sync::Arc;
+
 use crate::SimError;
+
+/// A progress callback for long simulations: called with `(done, total)` units of
+/// work (tiles of the depth map) from the worker threads, in no particular order of
+/// threads but with `done` counting up to `total`. Keeps the library free of any
+/// terminal code: the CLI fills it with a progress bar.
+#[derive(Clone)]
+pub struct Progress(Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl Progress {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    /// Reports `done` of `total`.
+    pub fn report(&self, done: usize, total: usize) {
+        (self.0)(done, total);
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+impl PartialEq for Progress {
+    /// The same callback (not merely an equal one).
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Default texel size (mm): 10 µm, fine enough to resolve a 0.05 mm V-bit flat.
 pub const DEFAULT_TEXEL: f64 = 0.01;
@@ -37,6 +71,8 @@ pub struct SimOptions {
     /// Largest number of 64×64 tiles the cut footprint may touch. Default
     /// [`DEFAULT_MAX_TILES`].
     pub max_tiles: usize,
+    /// Called as tiles are done; `None` (the default) reports nothing.
+    pub progress: Option<Progress>,
 }
 
 impl Default for SimOptions {
@@ -48,6 +84,7 @@ impl Default for SimOptions {
             tool_length: DEFAULT_TOOL_LENGTH,
             threads: None,
             max_tiles: DEFAULT_MAX_TILES,
+            progress: None,
         }
     }
 }
@@ -86,6 +123,12 @@ impl SimOptions {
     /// Sets the tile limit.
     pub fn with_max_tiles(mut self, max_tiles: usize) -> Self {
         self.max_tiles = max_tiles;
+        self
+    }
+
+    /// Sets the progress callback.
+    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+        self.progress = progress;
         self
     }
 

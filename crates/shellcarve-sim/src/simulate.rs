@@ -92,7 +92,7 @@ fn run(
     let (s_min, s_max) = surface.s_range();
     let mut pieces: Vec<(usize, [f64; 4])> = Vec::new();
     let mut first_everywhere = None;
-    let start = grid_start(footprints.iter().flatten());
+    let start = grid_start(footprints.iter().flatten(), options.margin / r0);
     for (k, fp) in footprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
         if fp.everywhere && first_everywhere.is_none() {
@@ -194,10 +194,18 @@ fn run(
     }
 
     let bins: Vec<(usize, Vec<u32>)> = bins.into_iter().collect();
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    if let Some(p) = &options.progress {
+        p.report(0, bins.len());
+    }
     let done: Vec<(usize, Option<Box<[f32]>>)> = bins
         .par_iter()
         .map(|(key, list)| {
             let tile = cut_tile(surface, body, &map, tiles_x, *key, list, &sweeps, &rects);
+            if let Some(p) = &options.progress {
+                let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                p.report(n, bins.len());
+            }
             (*key, tile)
         })
         .collect();
@@ -268,8 +276,11 @@ fn slerp(a0: &Vector3, a1: &Vector3, angle: f64, t: f64) -> Vector3 {
 /// Where the grid's one turn of longitude starts: at the end of the widest gap
 /// between the footprints' θ intervals around the circle, so that text centred on the
 /// back of the egg (across θ = ±π) gets one contiguous grid. −π when the footprints
-/// cover every longitude.
-fn grid_start<'a>(footprints: impl Iterator<Item = &'a Footprint>) -> f64 {
+/// cover every longitude. The start is moved back into the gap by `margin` (radians;
+/// at most half the gap, and at least 1e-9 so that the first footprint, whose θ was
+/// wrapped with rounding, does not fall a hair before the start and wrap to the far
+/// end of the turn, which would widen the grid to a whole turn).
+fn grid_start<'a>(footprints: impl Iterator<Item = &'a Footprint>, margin: f64) -> f64 {
     let mut ivs: Vec<(f64, f64)> = Vec::new();
     for fp in footprints {
         if fp.theta_hi - fp.theta_lo >= 2.0 * PI {
@@ -300,7 +311,7 @@ fn grid_start<'a>(footprints: impl Iterator<Item = &'a Footprint>) -> f64 {
     if best.0 <= 0.0 {
         -PI
     } else {
-        best.1
+        best.1 - (0.5 * best.0).min(margin.max(1e-9))
     }
 }
 

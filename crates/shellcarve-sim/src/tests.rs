@@ -240,8 +240,12 @@ fn a_move_across_the_seam_does_not_panic() {
     let path = equator_groove(&egg, PI - 0.02, PI + 0.02, 0.2, 0.2);
     let map = simulate(&egg, &tool, &path, &SimOptions::default().with_texel(0.02)).unwrap();
     let (w, _) = map.dims();
-    assert!(w > 2000, "the grid spans the seam from −π to π");
+    // One contiguous grid across the seam: the groove (0.86 mm), the tool and the
+    // margins, not a whole turn (6750 texels).
+    assert!(w < 150, "{w} texels wide");
     assert!(map.max_depth() > 0.19);
+    assert!(map.sample(SurfaceCoord::new(PI, 0.0)) > 0.19);
+    assert!(map.sample(SurfaceCoord::new(-PI + 0.01, 0.0)) > 0.19);
 }
 
 #[test]
@@ -261,4 +265,48 @@ fn bad_input_is_an_error() {
         simulate(&egg, &tool, &path, &SimOptions::default()),
         Err(SimError::BadPose { index: 1, .. })
     ));
+}
+
+#[test]
+fn progress_counts_every_tile_up_to_the_total() {
+    use std::sync::{Arc, Mutex};
+    let egg = Spheroid::new(57.0, 43.0).unwrap();
+    let tool = Tool::parse("ball:0.2").unwrap();
+    let path = equator_groove(&egg, -0.1, 0.1, 0.3, 0.3);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let progress = Progress::new(move |done, total| sink.lock().unwrap().push((done, total)));
+    let opts = SimOptions::default().with_progress(Some(progress.clone()));
+    assert_eq!(opts, opts.clone());
+    assert_ne!(
+        opts,
+        SimOptions::default().with_progress(Some(Progress::new(|_, _| {})))
+    );
+    let with = simulate(&egg, &tool, &path, &opts).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let total = seen[0].1;
+    assert!(total > 0 && seen[0].0 == 0, "{seen:?}");
+    assert_eq!(seen.len(), total + 1);
+    assert!(seen.iter().any(|&(d, t)| d == total && t == total));
+    // The callback changes nothing in the result.
+    let without = simulate(&egg, &tool, &path, &SimOptions::default()).unwrap();
+    assert_eq!(with.info(), without.info());
+    assert_eq!(format!("{progress:?}"), "Progress(..)");
+}
+
+#[test]
+fn intended_texels_follow_the_intervals() {
+    let mut map = DepthMap::new(-0.01, 0.0, 0.01, 10.0, 21, 3);
+    map.raise(0, 0, 0.1);
+    let flags = intended_texels(&map, &|s: f64| {
+        if s < 0.015 {
+            vec![(-0.0005, 0.0005)]
+        } else {
+            vec![]
+        }
+    });
+    assert_eq!(flags.len(), 63);
+    // Row 0 and 1 (s = 0, 0.01): θ within ±0.0005 rad is texel 10 only.
+    let set: Vec<usize> = (0..63).filter(|&k| flags[k]).collect();
+    assert_eq!(set, vec![10, 31]);
 }
