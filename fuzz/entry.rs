@@ -35,7 +35,10 @@ pub(crate) fn gcode(data: &[u8]) {
 /// Font bytes (after a text prefix up to the first NUL) through parsing, shaping,
 /// flattening and the fill strategy; the text also goes through the embedded font.
 pub(crate) fn font(data: &[u8]) {
-    let split = data.iter().position(|&b| b == 0).unwrap_or(data.len().min(16));
+    let split = data
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(data.len().min(16));
     let text = String::from_utf8_lossy(&data[..split]).into_owned();
     let font_bytes = data.get(split + 1..).unwrap_or(&[]).to_vec();
     let layout = LayoutOptions::default().with_tolerance(0.01);

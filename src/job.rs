@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use shellcarve_core::{
-    auto_cap_height, engrave_strokes, layout_line, plan_strokes, EggSpec, EngraveOptions, Font,
-    LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight, Tool,
-    Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    auto_cap_height, engrave_strokes, layout_text, plan_strokes, Align, EggSpec, EngraveOptions,
+    Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight,
+    Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
@@ -16,6 +16,7 @@ use shellcarve_kinematics::{
 };
 use shellcarve_sim::{DepthMap, SimOptions};
 
+use crate::design::IntendedDesign;
 use crate::error::{Error, Result};
 use crate::report::{
     AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, Report, SimReport,
@@ -36,7 +37,8 @@ pub const DEFAULT_MACHINE: &str = "xyzac-trt";
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EngraveJob {
-    /// The text to engrave (one line).
+    /// The text to engrave: one line, or several separated by `\n` (the first line's
+    /// baseline goes on the baseline parallel, the others stack below it).
     pub text: String,
     /// The font. Default: the embedded DejaVu Sans Bold.
     pub font: Font,
@@ -44,6 +46,11 @@ pub struct EngraveJob {
     pub height: TextHeight,
     /// Letter spacing (mm). Default 0.
     pub letter_spacing: f64,
+    /// Alignment of the lines of multi-line text. Default [`Align::Center`].
+    pub align: Align,
+    /// Baseline-to-baseline distance of multi-line text as a multiple of the cap height.
+    /// Default [`shellcarve_core::DEFAULT_LINE_SPACING`].
+    pub line_spacing: f64,
     /// The shell. Default [`EggSpec::DEFAULT`] (spheroid 57 × 43 mm).
     pub egg: EggSpec,
     /// The tool. Default [`DEFAULT_TOOL`].
@@ -75,6 +82,8 @@ impl Default for EngraveJob {
             font: Font::embedded(),
             height: TextHeight::Auto,
             letter_spacing: 0.0,
+            align: Align::Center,
+            line_spacing: shellcarve_core::DEFAULT_LINE_SPACING,
             egg: EggSpec::DEFAULT,
             tool: DEFAULT_TOOL,
             strategy: StrategyOptions::default().with_strategy(Strategy::Fill),
@@ -161,6 +170,9 @@ pub struct SimulateJob {
     pub shell_thickness: Option<f64>,
     /// Simulation options.
     pub sim: SimOptions,
+    /// Hold only the window's maximum: for programs whose depth varies by design
+    /// (V-carving), where shallow cuts near the letters' edges are meant. Default false.
+    pub depth_max_only: bool,
 }
 
 impl Default for SimulateJob {
@@ -175,6 +187,7 @@ impl Default for SimulateJob {
             rapid_clearance: 0.9 * shellcarve_core::DEFAULT_APPROACH,
             shell_thickness: None,
             sim: SimOptions::default(),
+            depth_max_only: false,
         }
     }
 }
@@ -190,6 +203,9 @@ pub struct Simulation {
     pub depth_map: DepthMap,
     /// What was measured and checked.
     pub report: Report,
+    /// The design the cut is compared with (engrave only; `None` for a program
+    /// simulated on its own).
+    pub intended: Option<IntendedDesign>,
 }
 
 impl Simulation {
@@ -213,6 +229,42 @@ impl Simulation {
             &self.depth_map,
             &shellcarve_render::DepthMapImageOptions::default(),
         )
+    }
+
+    /// Simulated minus intended depth on the unwrapped band (blue too shallow, red too
+    /// deep), or `None` without a design (a program simulated on its own).
+    pub fn difference_map_image(&self) -> Option<image::RgbImage> {
+        let intended = self.intended.as_ref()?;
+        Some(shellcarve_render::render_difference_map(
+            &self.depth_map,
+            intended,
+            intended.depth,
+            &shellcarve_render::BandImageOptions::default(),
+        ))
+    }
+
+    /// The tool motion (cuts and rapids in two colours) over a light depth map of the
+    /// unwrapped band.
+    pub fn overlay_image(&self) -> image::RgbImage {
+        shellcarve_render::render_overlay(
+            self.surface.as_ref(),
+            &self.depth_map,
+            &self.motion,
+            &shellcarve_render::BandImageOptions::default(),
+        )
+    }
+
+    /// The engraved shell as a closed triangle mesh (see
+    /// [`shellcarve_render::shell_mesh`]).
+    pub fn mesh(
+        &self,
+        options: &shellcarve_render::MeshOptions,
+    ) -> Result<shellcarve_render::Mesh> {
+        Ok(shellcarve_render::shell_mesh(
+            self.surface.as_ref(),
+            &self.depth_map,
+            options,
+        )?)
     }
 }
 
@@ -284,7 +336,10 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     }
     let machine = resolve_machine(&job.machine)?;
     job.dialect.check_machine(machine.as_ref())?;
-    let layout_options = LayoutOptions::default().with_letter_spacing(job.letter_spacing);
+    let layout_options = LayoutOptions::default()
+        .with_letter_spacing(job.letter_spacing)
+        .with_align(job.align)
+        .with_line_spacing(job.line_spacing);
     let map = SurfaceMap::from_options(surface.as_ref(), &job.engrave)?;
     let r0 = map.r0();
     let cap = match job.height {
@@ -296,7 +351,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         )?,
         TextHeight::CapHeight(h) => h,
     };
-    let mut layout = layout_line(&job.font, &job.text, cap, &layout_options)?;
+    let mut layout = layout_text(&job.font, &job.text, cap, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
     map.check_fit(
         surface.as_ref(),
@@ -371,15 +426,20 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         rapid_clearance: 0.9 * job.engrave.approach,
         shell_thickness: job.shell_thickness,
         sim: job.sim.clone(),
+        // V-carve depths follow the letters' width up to the cap (`depth`): only the
+        // window's maximum applies.
+        depth_max_only: job.strategy.strategy == Strategy::VCarve,
     };
     let mut simulation = simulate(&gcode, &sim_job)?;
-    let design = compare_design(
-        &simulation,
-        &layout,
-        &map,
-        job.strategy.strategy,
-        tool.radius_at(depth),
-    );
+    let intended = IntendedDesign {
+        layout: layout.clone(),
+        map: map.clone(),
+        strategy: job.strategy.strategy,
+        radius: tool.radius_at(depth),
+        depth,
+    };
+    let design = compare_design(&simulation, &intended);
+    simulation.intended = Some(intended);
     let r = &mut simulation.report;
     r.command = "engrave".into();
     r.text = Some(job.text.clone());
@@ -455,21 +515,12 @@ fn overcut_tolerance(texel: f64) -> f64 {
 /// on x = 0 and mapped by `map`).
 fn compare_design(
     simulation: &Simulation,
-    layout: &shellcarve_core::Layout2d,
-    map: &SurfaceMap,
-    strategy: Strategy,
-    radius: f64,
+    intended: &IntendedDesign,
 ) -> shellcarve_sim::DesignComparison {
-    let intended = |s: f64| {
-        shellcarve_core::intended_intervals(layout, strategy, radius, map.y_of_s(s))
-            .into_iter()
-            .map(|(x0, x1)| (map.theta_of_x(x0), map.theta_of_x(x1)))
-            .collect::<Vec<_>>()
-    };
     shellcarve_sim::compare_with_design(
         &simulation.depth_map,
         simulation.surface.as_ref(),
-        &intended,
+        intended,
         shellcarve_sim::DEFAULT_VISIBLE_DEPTH,
     )
 }
@@ -495,7 +546,9 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
     let window = [job.depth - job.depth_tol, job.depth + job.depth_tol];
 
     let mut failures = Vec::new();
-    let depth_ok = stats.samples > 0 && stats.min >= window[0] && stats.max <= window[1];
+    let depth_ok = stats.samples > 0
+        && (job.depth_max_only || stats.min >= window[0])
+        && stats.max <= window[1];
     if stats.samples == 0 {
         failures.push("the program cuts nothing on the shell".to_string());
     } else if !depth_ok {
@@ -585,6 +638,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         simulation: SimReport {
             texel_mm: depth_map.texel(),
             grid: depth_map.info(),
+            axes: crate::report::GridAxes::of(&depth_map.info()),
         },
         checks: Checks {
             depth_in_window: depth_ok,
@@ -601,6 +655,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         motion,
         depth_map,
         report,
+        intended: None,
     })
 }
 

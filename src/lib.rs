@@ -34,11 +34,13 @@
 //! # Ok::<(), shellcarve::Error>(())
 //! ```
 
+mod design;
 mod error;
 mod job;
 mod output;
 mod report;
 
+pub use design::IntendedDesign;
 pub use error::{Error, Result};
 pub use job::{
     engrave, resolve_machine, simulate, EngraveJob, Engraving, SimulateJob, Simulation,
@@ -46,7 +48,8 @@ pub use job::{
 };
 pub use output::write_atomic;
 pub use report::{
-    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, Report, SimReport,
+    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, GridAxes, MoveCounts, Report,
+    SimReport,
 };
 
 pub use shellcarve_core;

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use shellcarve::shellcarve_core::{
-    Baseline, EggSpec, Font, MapKind, Strategy, StrategyOptions, TextHeight, Tool,
+    Align, Baseline, EggSpec, Font, MapKind, Strategy, StrategyOptions, TextHeight, Tool,
     DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
-use shellcarve::shellcarve_sim::DEFAULT_TEXEL;
+use shellcarve::shellcarve_render::{MeshFormat, MeshOptions, DEFAULT_MESH_TEXEL};
+use shellcarve::shellcarve_sim::{Progress, DEFAULT_TEXEL};
 use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
 
 /// Exit status of `simulate` when the program runs but a check fails (1 is an error,
@@ -80,6 +81,26 @@ struct ShellArgs {
     /// Write a colour depth map of the engraved band (PNG).
     #[arg(long)]
     depth_map: Option<PathBuf>,
+    /// Write the engraved shell as a closed mesh: FILE.stl (binary STL) or FILE.ply
+    /// (binary little-endian PLY), in mm in the workpiece frame.
+    #[arg(long, value_name = "FILE")]
+    mesh: Option<PathBuf>,
+    /// Spacing of the mesh where the shell is cut (mm), rounded to a whole number of
+    /// simulation texels; elsewhere the mesh is 1° × 0.5 mm.
+    #[arg(long, value_name = "MM", default_value_t = DEFAULT_MESH_TEXEL, allow_negative_numbers = true)]
+    mesh_texel: f64,
+    /// Write the depth map as data: a NumPy .npy float32 array in mm, rows along s,
+    /// columns along θ (origin, texel sizes and axes in the report under
+    /// simulation.grid and simulation.axes).
+    #[arg(long, value_name = "FILE.npy")]
+    depth_data: Option<PathBuf>,
+    /// Write simulated minus intended depth on the unwrapped band (PNG; blue too
+    /// shallow, red too deep). Engrave only: it needs the design.
+    #[arg(long, value_name = "FILE.png")]
+    difference_map: Option<PathBuf>,
+    /// Write the tool motion (cuts and rapids) over the unwrapped band (PNG).
+    #[arg(long, value_name = "FILE.png")]
+    overlay: Option<PathBuf>,
     /// Write the machine-readable report (JSON).
     #[arg(long)]
     report: Option<PathBuf>,
@@ -87,9 +108,20 @@ struct ShellArgs {
 
 #[derive(Debug, Args)]
 struct EngraveArgs {
-    /// The text to engrave (one line).
+    /// The text to engrave; a newline (or the two characters \n) starts a new line.
     #[arg(default_value = REFERENCE_PHRASE)]
     text: String,
+    /// A line of text (repeat for several lines; replaces TEXT).
+    #[arg(long = "line", value_name = "TEXT", conflicts_with = "text")]
+    lines: Vec<String>,
+    /// Alignment of the lines of multi-line text: left, center or right.
+    #[arg(long, default_value = "center")]
+    align: String,
+    /// Baseline-to-baseline distance of multi-line text, as a multiple of the cap
+    /// height. The first line's baseline sits on the baseline parallel; the others
+    /// stack below it.
+    #[arg(long, default_value_t = shellcarve::shellcarve_core::DEFAULT_LINE_SPACING, allow_negative_numbers = true)]
+    line_spacing: f64,
     /// Write the G-code here (default: standard output).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -110,7 +142,9 @@ struct EngraveArgs {
     /// Extra space after every letter (mm).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     letter_spacing: f64,
-    /// outline (trace the letters' contours) or fill (pocket them).
+    /// outline (trace the letters' contours), fill (pocket them) or vcarve (V-bits
+    /// only: depth from the letter's local half-width, capped at --depth, flat-bottom
+    /// clearing where wider; the depth window then applies as a maximum only).
     #[arg(long, default_value = "fill")]
     strategy: String,
     /// Distance between fill passes (mm); default 35% of the tool's cutting width.
@@ -289,7 +323,11 @@ fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
     job.depth = shell.depth;
     job.depth_tol = shell.depth_tol;
     job.shell_thickness = shell.shell_thickness;
-    job.sim = job.sim.clone().with_texel(shell.texel);
+    job.sim = job
+        .sim
+        .clone()
+        .with_texel(shell.texel)
+        .with_progress(progress_bar());
     Ok(job)
 }
 
@@ -333,6 +371,46 @@ fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
     // Render everything first, then write: a failure leaves no new file.
     let preview = shell.preview.as_ref().map(|_| sim.preview());
     let depth = shell.depth_map.as_ref().map(|_| sim.depth_map_image());
+    let difference =
+        match &shell.difference_map {
+            Some(_) => Some(sim.difference_map_image().context(
+                "--difference-map needs the design, which only `shellcarve engrave` has",
+            )?),
+            None => None,
+        };
+    let overlay = shell.overlay.as_ref().map(|_| sim.overlay_image());
+    let mesh = match &shell.mesh {
+        Some(path) => {
+            let format = MeshFormat::from_path(path)?;
+            let options = MeshOptions::default().with_texel(shell.mesh_texel);
+            Some((sim.mesh(&options)?, format))
+        }
+        None => None,
+    };
+    for (path, img, what) in [
+        (&shell.difference_map, &difference, "difference map"),
+        (&shell.overlay, &overlay, "toolpath overlay"),
+    ] {
+        if let (Some(path), Some(img)) = (path, img) {
+            shellcarve::shellcarve_render::save_png_atomic(img, path)
+                .with_context(|| format!("writing the {what} {}", path.display()))?;
+        }
+    }
+    if let (Some(path), Some((mesh, format))) = (&shell.mesh, &mesh) {
+        shellcarve::shellcarve_render::save_mesh_atomic(mesh, path, *format)
+            .with_context(|| format!("writing the mesh {}", path.display()))?;
+        eprintln!(
+            "mesh {}: {} triangles, {} vertices, {:.3} mm³",
+            path.display(),
+            mesh.triangles.len(),
+            mesh.vertices.len(),
+            mesh.volume()
+        );
+    }
+    if let Some(path) = &shell.depth_data {
+        shellcarve::shellcarve_render::save_depth_npy_atomic(&sim.depth_map, path)
+            .with_context(|| format!("writing the depth data {}", path.display()))?;
+    }
     if let (Some(path), Some(img)) = (&shell.preview, &preview) {
         shellcarve::shellcarve_render::save_png_atomic(img, path)
             .with_context(|| format!("writing the preview {}", path.display()))?;
@@ -347,12 +425,67 @@ fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
     Ok(())
 }
 
+/// A terminal progress bar for the simulation, on standard error only when it is a
+/// terminal (never in pipes or CI logs), shown for simulations of at least 32 tiles.
+fn progress_bar() -> Option<Progress> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "simulating [{bar:40.cyan/blue}] {pos}/{len} tiles, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(Progress::new(move |done, total| {
+        if done == 0 {
+            bar.reset();
+            bar.set_length(total as u64);
+            if total >= 32 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        }
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish_and_clear();
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+    }))
+}
+
+/// Checks the options of the extra outputs before any work: the mesh format and
+/// texel, and that a difference map is asked of a job that has a design.
+fn check_shell_args(shell: &ShellArgs, has_design: bool) -> Result<()> {
+    if let Some(path) = &shell.mesh {
+        MeshFormat::from_path(path)?;
+    }
+    if !(shell.mesh_texel.is_finite() && (0.001..=10.0).contains(&shell.mesh_texel)) {
+        bail!(
+            "--mesh-texel {} is invalid: give a spacing from 0.001 to 10 mm",
+            shell.mesh_texel
+        );
+    }
+    if shell.difference_map.is_some() && !has_design {
+        bail!("--difference-map compares the cut with the design, which a G-code program alone does not carry; use it with `shellcarve engrave`");
+    }
+    Ok(())
+}
+
 fn shell_outputs(shell: &ShellArgs) -> Vec<&Path> {
-    [&shell.preview, &shell.depth_map, &shell.report]
-        .into_iter()
-        .flatten()
-        .map(PathBuf::as_path)
-        .collect()
+    [
+        &shell.preview,
+        &shell.depth_map,
+        &shell.mesh,
+        &shell.depth_data,
+        &shell.difference_map,
+        &shell.overlay,
+        &shell.report,
+    ]
+    .into_iter()
+    .flatten()
+    .map(PathBuf::as_path)
+    .collect()
 }
 
 fn engrave(args: EngraveArgs) -> Result<ExitCode> {
@@ -362,10 +495,17 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     }
     let inputs: Vec<&Path> = args.font.iter().map(PathBuf::as_path).collect();
     check_outputs(&inputs, &outputs)?;
+    check_shell_args(&args.shell, true)?;
 
     let sim = simulate_job(&args.shell)?;
     let mut job = EngraveJob::default();
-    job.text = args.text.clone();
+    job.text = if args.lines.is_empty() {
+        args.text.replace("\\n", "\n")
+    } else {
+        args.lines.join("\n")
+    };
+    job.align = Align::parse(&args.align)?;
+    job.line_spacing = args.line_spacing;
     job.font = match &args.font {
         Some(p) => Font::from_file(p, args.font_index)?,
         None => Font::embedded(),
@@ -423,6 +563,7 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
 
 fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     check_outputs(&[&args.program], &shell_outputs(&args.shell))?;
+    check_shell_args(&args.shell, false)?;
     let job = simulate_job(&args.shell)?;
     let text = std::fs::read_to_string(&args.program)
         .with_context(|| format!("cannot read the program {}", args.program.display()))?;

@@ -136,6 +136,38 @@ pub struct SimReport {
     pub texel_mm: f64,
     /// Grid origin, size and axes.
     pub grid: shellcarve_sim::GridInfo,
+    /// What the grid's rows, columns and values mean; also the layout of the
+    /// `--depth-data` array.
+    pub axes: GridAxes,
+}
+
+/// The meaning of the simulation grid's axes (and of the `--depth-data` `.npy` array,
+/// which holds the grid densely).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridAxes {
+    /// Rows (first array index, `height` of them).
+    pub rows: &'static str,
+    /// Columns (second array index, `width` of them).
+    pub columns: &'static str,
+    /// The stored values.
+    pub values: &'static str,
+    /// Shape of the `.npy` array: `[rows, columns]` = `[height, width]`.
+    pub npy_shape: [usize; 2],
+    /// NumPy dtype of the `.npy` array (little-endian float32).
+    pub npy_dtype: &'static str,
+}
+
+impl GridAxes {
+    /// The axes of a grid.
+    pub fn of(grid: &shellcarve_sim::GridInfo) -> Self {
+        Self {
+            rows: "s: meridian arc length from the baseline parallel in mm, positive toward +Z (the pointed end); row j is at s = s0 + j * texel_mm",
+            columns: "theta: longitude in radians from +X toward +Y; column i is at theta = theta0 + i * texel_theta (texel_mm along the baseline parallel of radius baseline_radius); may run past pi by at most one turn",
+            values: "cut depth in mm along the outward surface normal, 0 = untouched",
+            npy_shape: [grid.height, grid.width],
+            npy_dtype: "<f4",
+        }
+    }
 }
 
 /// Check results.

@@ -310,3 +310,84 @@ fn real_egg_shapes_hold_the_depth_window() {
         e.report().warnings
     );
 }
+
+#[test]
+fn chinese_phrase_from_a_cjk_collection_holds_the_depth_window() {
+    // Noto Sans CJK Bold (Debian fonts-noto-cjk): face 2 of the collection is the
+    // Simplified Chinese one ("Noto Sans CJK SC Bold"). At a 4 mm cap height (the
+    // ideographs stand about 4.8 mm tall) its thinnest strokes still take the default
+    // 0.2 mm ball; the Regular face would need more than 5 mm.
+    let path = std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
+    let bytes = std::fs::read(path)
+        .expect("NotoSansCJK-Bold.ttc is missing: run `bash .ci/setup` (fonts-noto-cjk)");
+    assert!(shellcarve::shellcarve_core::Font::face_count(&bytes) > 2);
+    let font = shellcarve::shellcarve_core::Font::from_file(path, 2).unwrap();
+    let mut job = short_job("京津冀协同发展十周年").with_height(TextHeight::CapHeight(4.0));
+    job.font = font;
+    job.sim = job.sim.clone().with_texel(0.02);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.samples > 1000 && r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    assert_eq!(r.glyph_distortion.as_ref().unwrap().len(), 10);
+    assert!(r.coverage_min.unwrap() >= 0.85, "{:?}", r.coverage_min);
+    assert!(
+        !r.warnings.iter().any(|w| w.contains("reaches only")),
+        "{:?}",
+        r.warnings
+    );
+    let d = r.design.as_ref().unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.045, "{d:?}");
+}
+
+#[test]
+fn vcarve_cuts_shallow_edges_and_a_capped_floor_without_overcut() {
+    use shellcarve::shellcarve_core::{Strategy, StrategyOptions};
+    let mut job = short_job("E").with_tool(Tool::parse("v:60:0").unwrap());
+    job.strategy = StrategyOptions::default().with_strategy(Strategy::VCarve);
+    job.sim = job.sim.clone().with_texel(0.02);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    // Depth varies by design: shallow at the letter's edges, the cap (--depth) where
+    // it is wide; only the window's maximum applies.
+    assert!(r.cut_depth_mm.max <= 0.40, "{:?}", r.cut_depth_mm);
+    assert!(r.cut_depth_mm.min < 0.1, "{:?}", r.cut_depth_mm);
+    assert!(
+        (r.cut_depth_mm.max - 0.35).abs() < 0.01,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    let d = r.design.as_ref().unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.045, "{d:?}");
+    // Other tools are refused with the fix.
+    let mut ball = job.clone().with_tool(Tool::Ball { diameter: 0.2 });
+    ball.sim = job.sim.clone();
+    let err = engrave(&ball).unwrap_err().to_string();
+    assert!(err.contains("v:ANGLE:TIP"), "{err}");
+}
+
+#[test]
+fn two_lines_engrave_one_below_the_other() {
+    let mut job = short_job("Egg\nHen");
+    job.sim = job.sim.clone().with_texel(0.02);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert_eq!(r.glyph_distortion.as_ref().unwrap().len(), 6);
+    // The second line sits below the baseline parallel (toward −Z on the default egg).
+    let surface = job.egg.build().unwrap();
+    let s: Vec<f64> = e
+        .toolpath
+        .moves
+        .iter()
+        .filter(|m| m.kind == MoveKind::Cut)
+        .map(|m| surface.closest(&m.pose.tip).coord.s)
+        .collect();
+    let lowest = s.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(lowest < -1.6 * 3.0 + 0.5, "{lowest}");
+}
