@@ -51,7 +51,7 @@ pub use map::{
 };
 pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
 pub use strategy::{
-    intended_intervals, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
+    intended_intervals, order_strokes, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
     COVERAGE_ERROR, COVERAGE_WARN, DEFAULT_STEPOVER_FRACTION,
 };
 pub use surface::{

@@ -155,17 +155,74 @@ pub fn plan_strokes(
     options: &StrategyOptions,
 ) -> Result<StrokePlan> {
     let radius = tool.radius_at(depth);
-    match options.strategy {
-        Strategy::Outline => Ok(outline(layout, tool, radius)),
+    let mut plan = match options.strategy {
+        Strategy::Outline => outline(layout, tool, radius),
         Strategy::Fill => {
             let step = match options.stepover {
                 Some(s) => crate::error::check_range("--stepover (mm)", s, 1e-3, 10.0)?,
                 None => DEFAULT_STEPOVER_FRACTION * 2.0 * radius,
             };
-            fill(layout, tool, radius, step)
+            fill(layout, tool, radius, step)?
         }
-        Strategy::VCarve => crate::vcarve::vcarve(layout, tool, depth, options.stepover),
+        Strategy::VCarve => crate::vcarve::vcarve(layout, tool, depth, options.stepover)?,
+    };
+    plan.strokes = order_strokes(std::mem::take(&mut plan.strokes));
+    Ok(plan)
+}
+
+/// Orders strokes to shorten the rapids between them: greedy nearest neighbour from
+/// the first stroke's start. An open stroke is entered at whichever end is nearer (and
+/// reversed, with its depths, when that is its last point); a closed stroke is entered
+/// at its nearest vertex. What is cut does not change, only the order.
+pub fn order_strokes(strokes: Vec<Stroke>) -> Vec<Stroke> {
+    let mut left: Vec<Option<Stroke>> = strokes.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(left.len());
+    let mut at: Option<Point2> = None;
+    loop {
+        // (index, entry vertex, reverse?) of the nearest remaining stroke.
+        let mut best: Option<(f64, usize, usize, bool)> = None;
+        for (k, slot) in left.iter().enumerate() {
+            let Some(st) = slot else { continue };
+            let Some(here) = at else {
+                best = Some((0.0, k, 0, false));
+                break;
+            };
+            let n = st.points.len();
+            let candidates: Vec<(usize, bool)> = if st.closed {
+                (0..n).map(|v| (v, false)).collect()
+            } else {
+                vec![(0, false), (n.saturating_sub(1), true)]
+            };
+            for (v, rev) in candidates {
+                if let Some(p) = st.points.get(v) {
+                    let d = (p - here).norm_squared();
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, k, v, rev));
+                    }
+                }
+            }
+        }
+        let Some((_, k, v, rev)) = best else { break };
+        let Some(mut st) = left[k].take() else { break };
+        if rev {
+            st.points.reverse();
+            if let Some(d) = st.depths.as_mut() {
+                d.reverse();
+            }
+        } else if st.closed && v > 0 {
+            st.points.rotate_left(v);
+            if let Some(d) = st.depths.as_mut() {
+                d.rotate_left(v);
+            }
+        }
+        at = if st.closed {
+            st.points.first().copied()
+        } else {
+            st.points.last().copied()
+        };
+        out.push(st);
     }
+    out
 }
 
 fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
@@ -676,6 +733,44 @@ mod tests {
             intended_intervals(&l, Strategy::Outline, 0.1, 2.05).len(),
             1
         );
+    }
+
+    #[test]
+    fn ordering_enters_strokes_at_their_nearer_end() {
+        let a = Stroke::new(
+            vec![Point2::new(0.0, 0.0), Point2::new(1.0, 0.0)],
+            false,
+            "a",
+        );
+        let far = Stroke::new(
+            vec![Point2::new(9.0, 0.0), Point2::new(10.0, 0.0)],
+            false,
+            "far",
+        );
+        let mut b = Stroke::new(
+            vec![Point2::new(3.0, 0.0), Point2::new(1.5, 0.0)],
+            false,
+            "b",
+        );
+        b.depths = Some(vec![0.1, 0.2]);
+        let ring = Stroke::new(
+            vec![
+                Point2::new(6.0, 1.0),
+                Point2::new(6.0, -1.0),
+                Point2::new(4.0, 0.0),
+            ],
+            true,
+            "ring",
+        );
+        let o = order_strokes(vec![a, far, b, ring]);
+        let labels: Vec<&str> = o.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["a", "b", "ring", "far"]);
+        // b was entered from its end at x = 1.5 and reversed with its depths.
+        assert_eq!(o[1].points[0], Point2::new(1.5, 0.0));
+        assert_eq!(o[1].depths.as_deref(), Some(&[0.2, 0.1][..]));
+        // The ring starts at its vertex nearest to b's end (x = 3).
+        assert_eq!(o[2].points[0], Point2::new(4.0, 0.0));
+        assert_eq!(o[2].points.len(), 3);
     }
 
     #[test]
