@@ -443,6 +443,50 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_path_over_the_pole_does_not_spin_the_table() {
+        // Tip 0.3 mm under a 40 mm sphere along the meridian through +X and the pole to
+        // the far side, tool on the normal: the axis passes straight up.
+        let m = XyzacTrt::preset();
+        let mut path = Toolpath::new();
+        for k in 0..=200 {
+            let lat = (80.0 + 20.0 * k as f64 / 200.0).to_radians();
+            let n = Vector3::new(lat.cos(), 0.0, lat.sin());
+            let kind = if k == 0 {
+                MoveKind::Rapid
+            } else {
+                MoveKind::Cut
+            };
+            let tip = Point3::from(n * 19.7);
+            path.moves.push(Move::new(
+                kind,
+                Pose::new(tip, UnitVector3::new_normalize(n)),
+                180.0,
+            ));
+        }
+        for mode in [ControlMode::Tcp, ControlMode::Joint] {
+            let planned = plan_program(&m, &path, &PlanOptions::default().with_mode(mode)).unwrap();
+            for w in planned.joints.windows(2) {
+                assert!(
+                    (w[1].get(Axis::C) - w[0].get(Axis::C)).abs() < 1e-9,
+                    "{mode:?}: C moved"
+                );
+                assert!((w[1].get(Axis::A) - w[0].get(Axis::A)).abs() < 0.2f64.to_radians());
+            }
+            // Within the 1° cone the axis error stays under the cone; tips are exact.
+            assert!(
+                planned.max_tilt_error <= crate::SINGULAR_CONE + 1e-12,
+                "{}",
+                planned.max_tilt_error
+            );
+            for (j, want) in planned.joints.iter().zip(path.moves.iter()).take(1) {
+                assert!((m.forward(j).tip - want.pose.tip).norm() < 1e-9);
+            }
+            let last = planned.joints.last().unwrap();
+            assert!((m.forward(last).tip - path.moves[200].pose.tip).norm() < 1e-9);
+        }
+    }
+
+    #[test]
     fn rapids_accelerate_and_stop() {
         let m = XyzacTrt::preset();
         let a = Joints::default();

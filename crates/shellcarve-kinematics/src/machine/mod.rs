@@ -26,6 +26,12 @@ pub use trt::{XyzacTrt, XyzbcTrt};
 
 /// Below this |sin A| the tool axis is taken to lie on the C axis, where C is free.
 pub const SINGULAR_SIN: f64 = 1e-9;
+/// Half-angle of the cone around the C axis within which a table-table machine holds C
+/// at its previous value instead of spinning the table (radians; 1°). The tilt is then
+/// chosen to bring the tool axis as close to the requested one as C allows: the tip
+/// stays exact and the axis is off by at most this angle (the planner reports it as
+/// the tilt error).
+pub const SINGULAR_CONE: f64 = std::f64::consts::PI / 180.0;
 
 /// A machine tool's kinematic model.
 pub trait Machine: Debug + Send + Sync {

@@ -10,7 +10,10 @@ use std::f64::consts::PI;
 use shellcarve_core::{Point3, Pose, UnitVector3, Vector3};
 
 use super::config::{MachineConfig, MachineKind};
-use super::{linear_limit, rotary_limit, rx, ry, rz, unwind_near, Machine, NO_AXIS, SINGULAR_SIN};
+use super::{
+    linear_limit, rotary_limit, rx, ry, rz, unwind_near, Machine, NO_AXIS, SINGULAR_CONE,
+    SINGULAR_SIN,
+};
 use crate::joints::{Axis, AxisLimit, Joints, SpindleRange};
 
 /// The preset spindle of the trunnions: 1,000 to 24,000 rpm.
@@ -149,6 +152,12 @@ fn branches(cos_t: f64, u: f64, v: f64, prev_c: f64) -> Vec<(f64, f64)> {
         if t1.abs() > SINGULAR_SIN {
             out.push((-t1, prev_c));
         }
+    } else if sin_t < SINGULAR_CONE.sin() {
+        // Within the singularity cone: hold C and tilt in C's plane as far toward the
+        // requested axis as that plane allows, instead of spinning the table.
+        let (sc, cc) = prev_c.sin_cos();
+        let tilt = (u * sc + v * cc).atan2(cos_t);
+        out.push((tilt, prev_c));
     } else {
         let c1 = u.atan2(v);
         out.push((t1, unwind_near(c1, prev_c)));
@@ -363,14 +372,38 @@ mod tests {
             for m in machines {
                 let all = m.inverse_all(&pose, Some(&prev));
                 prop_assert!(!all.is_empty());
+                // Within the singularity cone C is held and the axis is off by at most
+                // the cone; everywhere else the axis is exact. The tip is always exact.
+                let in_cone = phi.sin() < SINGULAR_CONE.sin();
                 for j in all {
                     let back = m.forward(&j);
                     prop_assert!((back.tip - pose.tip).norm() < 1e-9);
-                    prop_assert!((back.axis.into_inner() - axis.into_inner()).norm() < 1e-9);
+                    if in_cone {
+                        let err = back.axis.angle(&axis);
+                        prop_assert!(err <= SINGULAR_CONE + 1e-12, "{err}");
+                    } else {
+                        prop_assert!((back.axis.into_inner() - axis.into_inner()).norm() < 1e-9);
+                    }
                     prop_assert!((j.get(Axis::C) - prev_c).abs() <= PI + 1e-9);
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_table_holds_c_inside_the_singularity_cone() {
+        let m = XyzacTrt::preset();
+        let prev = Joints::new([0.0, 0.0, 0.0, 0.2, 0.0, 1.0]);
+        // 0.5° from the C axis toward longitude 2.5 rad (far from C = 1): C stays.
+        let near = Pose::new(Point3::new(0.0, 0.0, 28.0), unit(2.5, 0.5f64.to_radians()));
+        let j = m.inverse(&near, Some(&prev), "t").unwrap();
+        assert_eq!(j.get(Axis::C), 1.0);
+        assert!(m.forward(&j).axis.angle(&near.axis) <= 0.5f64.to_radians() + 1e-12);
+        assert!((m.forward(&j).tip - near.tip).norm() < 1e-9);
+        // 2° away the axis is followed exactly and C turns.
+        let far = Pose::new(Point3::new(0.0, 0.0, 28.0), unit(2.5, 2f64.to_radians()));
+        let j = m.inverse(&far, Some(&prev), "t").unwrap();
+        assert!(m.forward(&j).axis.angle(&far.axis) < 1e-9);
     }
 
     #[test]

@@ -1,0 +1,59 @@
+//! Cutting order: strokes chained by nearest neighbour to shorten the rapids.
+
+use super::Stroke;
+use crate::math::Point2;
+
+/// Orders strokes to shorten the rapids between them: greedy nearest neighbour from
+/// the first stroke's start. An open stroke is entered at whichever end is nearer (and
+/// reversed, with its depths, when that is its last point); a closed stroke is entered
+/// at its nearest vertex. What is cut does not change, only the order.
+pub fn order_strokes(strokes: Vec<Stroke>) -> Vec<Stroke> {
+    let mut left: Vec<Option<Stroke>> = strokes.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(left.len());
+    let mut at: Option<Point2> = None;
+    loop {
+        // (index, entry vertex, reverse?) of the nearest remaining stroke.
+        let mut best: Option<(f64, usize, usize, bool)> = None;
+        for (k, slot) in left.iter().enumerate() {
+            let Some(st) = slot else { continue };
+            let Some(here) = at else {
+                best = Some((0.0, k, 0, false));
+                break;
+            };
+            let n = st.points.len();
+            let candidates: Vec<(usize, bool)> = if st.closed {
+                (0..n).map(|v| (v, false)).collect()
+            } else {
+                vec![(0, false), (n.saturating_sub(1), true)]
+            };
+            for (v, rev) in candidates {
+                if let Some(p) = st.points.get(v) {
+                    let d = (p - here).norm_squared();
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, k, v, rev));
+                    }
+                }
+            }
+        }
+        let Some((_, k, v, rev)) = best else { break };
+        let Some(mut st) = left[k].take() else { break };
+        if rev {
+            st.points.reverse();
+            if let Some(d) = st.depths.as_mut() {
+                d.reverse();
+            }
+        } else if st.closed && v > 0 {
+            st.points.rotate_left(v);
+            if let Some(d) = st.depths.as_mut() {
+                d.rotate_left(v);
+            }
+        }
+        at = if st.closed {
+            st.points.first().copied()
+        } else {
+            st.points.last().copied()
+        };
+        out.push(st);
+    }
+    out
+}
