@@ -1,5 +1,5 @@
-//! Property tests across the whole pipeline: for random phrases, shells, tools, depths
-//! and dialects, `engrave` either refuses with a clear input error, or produces a
+//! Property tests across the whole pipeline: for random phrases, shells, tools, depths,
+//! machines and dialects, `engrave` either refuses with a clear input error, or produces a
 //! program that passes its own verification and that LinuxCNC's interpreter accepts.
 //! It never panics and never produces a program that fails its own checks.
 
@@ -39,6 +39,18 @@ fn tool() -> impl Strategy<Value = Tool> {
     ]
 }
 
+/// Every machine with a dialect that fits it.
+fn machine_and_dialect() -> impl Strategy<Value = (&'static str, Dialect)> {
+    prop_oneof![
+        Just(("xyzac-trt", Dialect::LinuxcncTcp)),
+        Just(("xyzac-trt", Dialect::LinuxcncJoint)),
+        Just(("xyzbc-trt", Dialect::LinuxcncTcp)),
+        Just(("xyzbc-trt", Dialect::LinuxcncJoint)),
+        Just(("xyza-rotary", Dialect::Grbl4Axis)),
+        Just(("xyza-rotary", Dialect::LinuxcncJoint)),
+    ]
+}
+
 fn egg() -> impl Strategy<Value = EggSpec> {
     prop_oneof![
         (35.0f64..80.0, 0.6f64..1.0).prop_map(|(l, k)| EggSpec::Spheroid {
@@ -63,14 +75,15 @@ proptest! {
         tool in tool(),
         depth in 0.05f64..0.6,
         height in 1.5f64..3.5,
-        joint in any::<bool>(),
+        (machine, dialect) in machine_and_dialect(),
         lon in -180.0f64..180.0,
     ) {
         let mut job = EngraveJob::default()
             .with_text(&text)
             .with_tool(tool)
             .with_height(TextHeight::CapHeight(height))
-            .with_dialect(if joint { Dialect::LinuxcncJoint } else { Dialect::LinuxcncTcp });
+            .with_machine(machine)
+            .with_dialect(dialect);
         job.egg = egg;
         job.engrave = job.engrave.clone().with_depth(depth);
         job.engrave.theta_center = lon.to_radians();
