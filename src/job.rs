@@ -626,6 +626,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
             deepest_anywhere: f64::from(depth_map.max_depth()),
         },
         depth_window_mm: window,
+        depth_window_max_only: job.depth_max_only,
         cycle_time_s: estimate_cycle_time(machine.as_ref(), &program),
         planned_cycle_time_s: None,
         max_path_deviation_mm: None,

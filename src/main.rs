@@ -15,6 +15,23 @@ use shellcarve::shellcarve_render::{MeshFormat, MeshOptions, DEFAULT_MESH_TEXEL}
 use shellcarve::shellcarve_sim::{Progress, DEFAULT_TEXEL};
 use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
 
+/// Prints to standard output; a reader that closes the pipe early
+/// (`shellcarve fonts | head`) is not an error, so the write result is dropped.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Exit status of `simulate` when the program runs but a check fails (1 is an error,
 /// 2 a command-line usage error).
 const EXIT_CHECK_FAILED: u8 = 3;
@@ -220,7 +237,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => simulate(*args),
         Command::Machines(MachinesArgs { show: Some(name) }) => {
             let config = shellcarve::resolve_machine(&name)?.config();
-            print!("{}", config.to_toml()?);
+            out!("{}", config.to_toml()?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Gcode(GcodeCommand::Canon { program, post }) => {
@@ -232,13 +249,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &shellcarve::shellcarve_gcode::InterpretOptions::default().with_dialect(dialect),
             )
             .with_context(|| format!("{}", program.display()))?;
-            print!("{}", shellcarve::shellcarve_gcode::canon_to_string(&lines));
+            out!("{}", shellcarve::shellcarve_gcode::canon_to_string(&lines));
             Ok(ExitCode::SUCCESS)
         }
         Command::Machines(MachinesArgs { show: None }) => {
             for name in MACHINE_NAMES {
                 let m = machine_by_name(name)?;
-                println!("{name}");
+                outln!("{name}");
                 for &axis in m.axes() {
                     if let Some(l) = m.limit(axis) {
                         let (k, unit) = if axis.is_rotary() {
@@ -246,7 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         } else {
                             (1.0, "mm")
                         };
-                        println!(
+                        outln!(
                             "  {axis}: {:.1} .. {:.1} {unit}, {:.0} {unit}/s",
                             l.min * k,
                             l.max * k,
@@ -255,32 +272,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
                 let s = m.spindle();
-                println!("  spindle: {:.0} .. {:.0} rpm", s.min_rpm, s.max_rpm);
+                outln!("  spindle: {:.0} .. {:.0} rpm", s.min_rpm, s.max_rpm);
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Fonts => {
-            println!(
+            outln!(
                 "default  {}",
                 shellcarve::shellcarve_core::EMBEDDED_FONT_NAME
             );
-            for (path, faces) in system_fonts() {
-                println!(
-                    "{}{}",
-                    path.display(),
-                    if faces > 1 {
-                        format!("  ({faces} faces: --font-index 0..{})", faces - 1)
-                    } else {
-                        String::new()
+            for (path, names) in system_fonts() {
+                if names.len() == 1 {
+                    outln!("{}  {}", path.display(), names[0]);
+                } else {
+                    outln!("{}  (use --font-index N)", path.display());
+                    for (i, name) in names.iter().enumerate() {
+                        outln!("    {i}: {name}");
                     }
-                );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn system_fonts() -> Vec<(PathBuf, u32)> {
+/// Font files under the usual system folders, with the full name of each face.
+fn system_fonts() -> Vec<(PathBuf, Vec<String>)> {
     let mut out = Vec::new();
     let mut stack = vec![
         PathBuf::from("/usr/share/fonts"),
@@ -301,9 +318,11 @@ fn system_fonts() -> Vec<(PathBuf, u32)> {
                     .as_deref(),
                 Some("ttf" | "otf" | "ttc")
             ) {
-                let faces = std::fs::read(&p).map(|b| Font::face_count(&b)).unwrap_or(0);
-                if faces > 0 {
-                    out.push((p, faces));
+                let names = std::fs::read(&p)
+                    .map(|b| Font::face_names(&b))
+                    .unwrap_or_default();
+                if !names.is_empty() {
+                    out.push((p, names));
                 }
             }
         }
@@ -542,19 +561,19 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     let engraving = shellcarve::engrave(&job)?;
     let summary = engraving.report().summary();
     if args.dry_run {
-        print!("{summary}");
-        println!("dry run: nothing written");
+        out!("{summary}");
+        outln!("dry run: nothing written");
         return Ok(ExitCode::SUCCESS);
     }
     write_outputs(&engraving.simulation, &args.shell)?;
     match &args.output {
         Some(path) => {
             shellcarve::write_atomic(path, engraving.gcode.as_bytes())?;
-            print!("{summary}");
-            println!("wrote {}", path.display());
+            out!("{summary}");
+            outln!("wrote {}", path.display());
         }
         None => {
-            print!("{}", engraving.gcode);
+            out!("{}", engraving.gcode);
             eprint!("{summary}");
         }
     }
@@ -569,7 +588,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot read the program {}", args.program.display()))?;
     let sim = shellcarve::simulate(&text, &job)?;
     write_outputs(&sim, &args.shell)?;
-    print!("{}", sim.report.summary());
+    out!("{}", sim.report.summary());
     Ok(if sim.passed() {
         ExitCode::SUCCESS
     } else {

@@ -40,6 +40,9 @@ pub struct Report {
     pub cut_depth_mm: DepthReport,
     /// The depth window `[min, max]` (mm).
     pub depth_window_mm: [f64; 2],
+    /// True when only the window's maximum is checked (V-carving, whose depth follows
+    /// the letter width by design).
+    pub depth_window_max_only: bool,
     /// Cycle time of the program read back (s): feed blocks at their feed within the
     /// axis speed limits, rapids accelerating and stopping (trapezoidal per axis); no
     /// look-ahead planner yet.
@@ -206,11 +209,17 @@ impl Report {
         use std::fmt::Write;
         let mut s = String::new();
         if let (Some(text), Some(cap)) = (&self.text, self.cap_height_mm) {
+            let lines = text.lines().count().max(1);
             let _ = writeln!(
                 s,
-                "engraved {:?}: {} characters at cap height {cap:.2} mm ({:.1} mm long) on {}",
+                "engraved {:?}: {} characters{} at cap height {cap:.2} mm ({:.1} mm long) on {}",
                 text,
-                text.chars().count(),
+                text.chars().filter(|c| *c != '\n' && *c != '\r').count(),
+                if lines > 1 {
+                    format!(" in {lines} lines")
+                } else {
+                    String::new()
+                },
                 self.text_length_mm.unwrap_or(0.0),
                 self.egg
             );
@@ -232,21 +241,26 @@ impl Report {
             self.moves.cut_length_mm,
             self.moves.rapid_length_mm
         );
-        let t = self.cycle_time_s;
         let _ = writeln!(
             s,
-            "cycle time: {}m {:02}s (feeds within axis speeds; rapids with acceleration)",
-            (t / 60.0).floor(),
-            (t % 60.0).round() as u32 % 60
+            "cycle time: {} (feeds within axis speeds; rapids with acceleration)",
+            minutes_seconds(self.cycle_time_s)
         );
+        let window = if self.depth_window_max_only {
+            format!(
+                "at most {:.3} mm (V-carve depth follows the letter width)",
+                self.depth_window_mm[1]
+            )
+        } else {
+            format!(
+                "window {:.3}..{:.3} mm",
+                self.depth_window_mm[0], self.depth_window_mm[1]
+            )
+        };
         let _ = writeln!(
             s,
-            "simulated depth along the cuts: {:.4}..{:.4} mm (mean {:.4}), window {:.3}..{:.3} mm",
-            self.cut_depth_mm.min,
-            self.cut_depth_mm.max,
-            self.cut_depth_mm.mean,
-            self.depth_window_mm[0],
-            self.depth_window_mm[1]
+            "simulated depth along the cuts: {:.4}..{:.4} mm (mean {:.4}), {window}",
+            self.cut_depth_mm.min, self.cut_depth_mm.max, self.cut_depth_mm.mean,
         );
         for (axis, r) in &self.axis_ranges {
             let _ = write!(s, "{axis} {:.2}..{:.2} {}  ", r.min, r.max, r.unit);
@@ -272,5 +286,27 @@ impl Report {
             let _ = writeln!(s, "warning: {w}");
         }
         s
+    }
+}
+
+/// A duration in seconds as `16m 05s`, rounded to the second.
+fn minutes_seconds(t: f64) -> String {
+    let secs = if t.is_finite() {
+        t.max(0.0).round() as u64
+    } else {
+        0
+    };
+    format!("{}m {:02}s", secs / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_round_to_the_second_and_carry_into_minutes() {
+        assert_eq!(minutes_seconds(16.0 * 60.0 + 59.6), "17m 00s");
+        assert_eq!(minutes_seconds(65.2), "1m 05s");
+        assert_eq!(minutes_seconds(f64::NAN), "0m 00s");
     }
 }

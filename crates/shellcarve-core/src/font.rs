@@ -89,6 +89,24 @@ impl Font {
         }
     }
 
+    /// The full name of every face in font file bytes (index order); a face without
+    /// a readable name is listed as `face N`. Empty for anything that is not a font.
+    pub fn face_names(bytes: &[u8]) -> Vec<String> {
+        (0..Self::face_count(bytes))
+            .map(|i| {
+                ttf_parser::Face::parse(bytes, i)
+                    .ok()
+                    .and_then(|f| {
+                        f.names()
+                            .into_iter()
+                            .filter(|n| n.name_id == ttf_parser::name_id::FULL_NAME)
+                            .find_map(|n| n.to_string())
+                    })
+                    .unwrap_or_else(|| format!("face {i}"))
+            })
+            .collect()
+    }
+
     /// The font's name as given (file name or the embedded font's name).
     pub fn name(&self) -> &str {
         &self.name
@@ -155,6 +173,12 @@ mod tests {
         let cap = Font::cap_height_units(&face);
         let upem = f64::from(face.units_per_em());
         assert!(cap > 0.6 * upem && cap < 0.8 * upem, "{cap} / {upem}");
+    }
+
+    #[test]
+    fn face_names_are_read() {
+        assert_eq!(Font::face_names(dejavu::sans::bold()), ["DejaVu Sans Bold"]);
+        assert!(Font::face_names(&[1, 2, 3]).is_empty());
     }
 
     #[test]
