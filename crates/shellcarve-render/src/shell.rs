@@ -18,9 +18,11 @@ const OVERVIEW_HEIGHT_PX: f64 = 640.0;
 const OVERVIEW_ELEVATION_DEG: f64 = 15.0;
 /// Sub-samples per pixel side on silhouettes and over the engraving in the overview.
 const OVERVIEW_SUPERSAMPLE: u32 = 3;
-/// Engravings spanning at most this much longitude get one overview view (front);
-/// longer ones get two (front and back).
+/// Engravings spanning at most this much longitude get one overview view; longer
+/// ones get two or three, each centred on an equal share of the text.
 const OVERVIEW_ONE_VIEW_SPAN_DEG: f64 = 150.0;
+/// Longitude each overview view is given when there are several (at most three).
+const OVERVIEW_SHARE_DEG: f64 = 130.0;
 
 /// Options of [`render_shell`].
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +53,7 @@ pub struct ShellViewOptions {
     pub labels: bool,
     /// Put a row of whole-egg views (pole to pole, orthographic, 15° above the equator
     /// plane, about 640 px tall) above the zoomed strips: one centred on the engraving,
-    /// plus one of the back when the engraving wraps more than 150° around the shell.
+    /// or two to three spread over the text when it wraps more than 150° around the shell.
     /// Default true.
     pub overview: bool,
 }
@@ -492,12 +494,16 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
         .collect();
     let overviews: Vec<View> = if options.overview {
         let mid = 0.5 * (theta_lo + theta_hi);
-        let mut centres = vec![mid];
-        if theta_hi - theta_lo > OVERVIEW_ONE_VIEW_SPAN_DEG.to_radians() {
-            centres.push(mid + PI);
-        }
-        centres
-            .into_iter()
+        let span = theta_hi - theta_lo;
+        // One view up to 150°; beyond, up to three views spread evenly over the text
+        // (each centred on its share), so every part of the line faces some camera.
+        let n = if span <= OVERVIEW_ONE_VIEW_SPAN_DEG.to_radians() {
+            1
+        } else {
+            ((span / OVERVIEW_SHARE_DEG.to_radians()).ceil() as usize).clamp(2, 3)
+        };
+        (0..n)
+            .map(|k| mid + (k as f64 - 0.5 * (n as f64 - 1.0)) * span / n as f64)
             .map(|c| View::overview(surface, wrap_angle(c)))
             .collect()
     } else {
