@@ -482,6 +482,14 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.design = Some(design);
     r.max_path_deviation_mm = Some(planned.max_path_deviation);
     r.max_tilt_error_deg = Some(planned.max_tilt_error.to_degrees());
+    if let Some(first) = planned.feed_limited_moves.first() {
+        r.warnings.push(format!(
+            "{} moves run slower than --feed because an axis of {} reaches its top speed (first: toolpath move {first}); the cycle time includes this",
+            planned.feed_limited_moves.len(),
+            machine.name()
+        ));
+    }
+    r.feed_limited_moves = Some(planned.feed_limited_moves.clone());
     if planned.max_tilt_error > TILT_WARN.to_radians() {
         r.warnings.push(format!(
             "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); keep the text near the egg's equator or use a five-axis machine",
@@ -631,6 +639,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         planned_cycle_time_s: None,
         max_path_deviation_mm: None,
         max_tilt_error_deg: None,
+        feed_limited_moves: None,
         axis_ranges: axis_ranges(machine.as_ref(), &program),
         coverage_min: None,
         map_scale_distortion: None,

@@ -57,6 +57,10 @@ pub struct Report {
     /// rotary cannot remove off the egg's equator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tilt_error_deg: Option<f64>,
+    /// Toolpath moves (1-based) slower than their feed because an axis reached its top
+    /// speed (engrave only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_limited_moves: Option<Vec<usize>>,
     /// Joint ranges per axis.
     pub axis_ranges: BTreeMap<String, AxisRangeReport>,
     /// Smallest fraction of any glyph's area the tool reaches (engrave, fill only).

@@ -94,6 +94,9 @@ pub struct PlannedProgram {
     /// The 1-based toolpath move where [`PlannedProgram::max_tilt_error`] occurs
     /// (`None` when it is 0).
     pub max_tilt_error_move: Option<usize>,
+    /// Toolpath moves (1-based) that run slower than their requested feed because an
+    /// axis would pass its top speed: the block time is set by that axis instead.
+    pub feed_limited_moves: Vec<usize>,
 }
 
 /// Turns a toolpath into a machine program for `machine`.
@@ -142,6 +145,7 @@ pub fn plan_program(
     let mut moves = Vec::with_capacity(toolpath.moves.len());
     let mut max_tilt: f64 = 0.0;
     let mut max_tilt_move = None;
+    let mut feed_limited: Vec<usize> = Vec::new();
     let mut joints_out = Vec::with_capacity(toolpath.moves.len());
     let mut prev: Option<(Pose, Joints)> = None;
     let mut max_dev: f64 = 0.0;
@@ -183,8 +187,12 @@ pub fn plan_program(
         };
         let mut from = prev;
         for (k, (pose, j)) in pieces.into_iter().enumerate() {
-            let (feed, seconds) = block_feed(machine, from.as_ref(), (&pose, &j), m, options.mode);
+            let (feed, seconds, limited) =
+                block_feed(machine, from.as_ref(), (&pose, &j), m, options.mode);
             cycle += seconds;
+            if limited && feed_limited.last() != Some(&(index + 1)) {
+                feed_limited.push(index + 1);
+            }
             let program_target = match options.mode {
                 ControlMode::Joint => j,
                 ControlMode::Tcp => world_of(&pose, &j),
@@ -228,6 +236,7 @@ pub fn plan_program(
         max_path_deviation: max_dev,
         max_tilt_error: max_tilt,
         max_tilt_error_move: max_tilt_move,
+        feed_limited_moves: feed_limited,
     })
 }
 
@@ -281,32 +290,35 @@ pub fn rapid_time(machine: &dyn Machine, from: &Joints, to: &Joints) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The feed word and the estimated duration (s) of one block.
+/// The feed word, the estimated duration (s) of one block, and whether an axis's top
+/// speed (rather than the requested feed) sets that duration.
 fn block_feed(
     machine: &dyn Machine,
     from: Option<&(Pose, Joints)>,
     to: (&Pose, &Joints),
     m: &shellcarve_core::Move,
     mode: ControlMode,
-) -> (Feed, f64) {
+) -> (Feed, f64, bool) {
     if m.kind == MoveKind::Rapid {
         let t = from
             .map(|(_, j)| rapid_time(machine, j, to.1))
             .unwrap_or(0.0);
-        return (Feed::Rapid, t);
+        return (Feed::Rapid, t, false);
     }
     let axis_s = from
         .map(|(_, j)| axis_time(machine, j, to.1))
         .unwrap_or(0.0);
     let len = from.map(|(p, _)| (to.0.tip - p.tip).norm()).unwrap_or(0.0);
-    let seconds = (len / m.feed * 60.0).max(axis_s);
+    let at_feed = len / m.feed * 60.0;
+    let limited = len > 1e-9 && axis_s > at_feed * (1.0 + 1e-9);
+    let seconds = at_feed.max(axis_s);
     let feed = match mode {
         ControlMode::Tcp => Feed::UnitsPerMinute(m.feed),
         // G93: the block takes 1/F minutes. A block with no tip motion (pure rotation)
         // gets the time its axes need.
         ControlMode::Joint => Feed::InverseTime(60.0 / seconds.max(1e-6)),
     };
-    (feed, seconds)
+    (feed, seconds, limited)
 }
 
 /// Largest distance from the joint-interpolated tip to the straight segment, sampled.
@@ -484,6 +496,25 @@ pub(crate) mod tests {
             let last = planned.joints.last().unwrap();
             assert!((m.forward(last).tip - path.moves[200].pose.tip).norm() < 1e-9);
         }
+    }
+
+    #[test]
+    fn moves_slowed_by_an_axis_are_named() {
+        // A ring cut at 180 mm/min needs C at about 8.6°/s; limit C to 2°/s.
+        let mut m = XyzacTrt::preset();
+        m.limits[Axis::C.index()].max_velocity = 2f64.to_radians();
+        let path = ring_path(20, 21.0, 1.0, 0.0);
+        let planned = plan_program(&m, &path, &PlanOptions::default()).unwrap();
+        assert_eq!(planned.feed_limited_moves, (2..=21).collect::<Vec<_>>());
+        // Each cut then takes the time C needs: 0.05 rad at 2°/s.
+        let expected = 20.0 * 0.05 / 2f64.to_radians();
+        assert!(
+            (planned.cycle_time_s - expected).abs() < 1e-6 * expected,
+            "{}",
+            planned.cycle_time_s
+        );
+        let fast = plan_program(&XyzacTrt::preset(), &path, &PlanOptions::default()).unwrap();
+        assert!(fast.feed_limited_moves.is_empty());
     }
 
     #[test]
