@@ -1,32 +1,16 @@
 //! The whole pipeline on short phrases: depth window, tool axes on the normal, rapids
 //! clear of the shell, and LinuxCNC's interpreter agreeing with ours on the program.
 
-use std::process::Command;
-
 use shellcarve::shellcarve_core::{MoveKind, TextHeight, Tool};
 use shellcarve::shellcarve_gcode::{canon, canon_to_string, Dialect};
 use shellcarve::{engrave, EngraveJob, Error};
 
-/// Runs LinuxCNC's interpreter on a program: it must accept it. Returns its canonical
-/// output.
+mod common;
+
+/// Runs LinuxCNC's interpreter on a program, which must accept it; returns its
+/// canonical output.
 fn rs274(gcode: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let (ngc, out) = (dir.path().join("p.ngc"), dir.path().join("p.txt"));
-    std::fs::write(&ngc, gcode).unwrap();
-    let run = Command::new("rs274")
-        .arg("-g")
-        .arg(&ngc)
-        .arg(&out)
-        .env("HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("rs274 is missing: install linuxcnc-uspace (bash .ci/setup)");
-    assert!(
-        run.status.success(),
-        "rs274 rejected the program: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    std::fs::read_to_string(&out).unwrap()
+    common::rs274(gcode).unwrap_or_else(|e| panic!("rs274 rejected the program: {e}"))
 }
 
 fn short_job(text: &str) -> EngraveJob {

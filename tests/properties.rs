@@ -8,24 +8,7 @@ use shellcarve::shellcarve_core::{EggSpec, TextHeight, Tool};
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::{engrave, EngraveJob, Error};
 
-fn rs274_accepts(gcode: &str) -> Result<(), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let (ngc, out) = (dir.path().join("p.ngc"), dir.path().join("p.txt"));
-    std::fs::write(&ngc, gcode).map_err(|e| e.to_string())?;
-    let run = std::process::Command::new("rs274")
-        .arg("-g")
-        .arg(&ngc)
-        .arg(&out)
-        .env("HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("rs274 is missing (install linuxcnc-uspace: bash .ci/setup): {e}"))?;
-    if run.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&run.stderr).into_owned())
-    }
-}
+mod common;
 
 fn tool() -> impl Strategy<Value = Tool> {
     prop_oneof![
@@ -95,7 +78,7 @@ proptest! {
                 prop_assert!(r.cut_depth_mm.min >= depth - 0.05 && r.cut_depth_mm.max <= depth + 0.05, "{:?}", r.cut_depth_mm);
                 prop_assert_eq!(r.checks.axis_limits_ok, true);
                 prop_assert_eq!(r.checks.rapids_clear, true);
-                if let Err(msg) = rs274_accepts(&e.gcode) {
+                if let Err(msg) = common::rs274(&e.gcode) {
                     prop_assert!(false, "rs274 rejected the program: {}", msg);
                 }
             }
