@@ -28,6 +28,7 @@ mod font;
 mod layout;
 mod map;
 mod math;
+mod output;
 mod strategy;
 mod surface;
 mod tool;
@@ -50,6 +51,7 @@ pub use map::{
     DISTORTION_SCALE_WARN,
 };
 pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
+pub use output::write_file_atomic;
 pub use strategy::{
     intended_intervals, order_strokes, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
     COVERAGE_ERROR, COVERAGE_WARN, DEFAULT_STEPOVER_FRACTION,
