@@ -119,6 +119,62 @@ pub enum CoreError {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// An input file (other than a font) could not be read.
+    #[error("cannot read {what} {path}: {error}; check the path")]
+    InputIo {
+        /// What the file was to be ("SVG file").
+        what: String,
+        /// The path that was tried.
+        path: String,
+        /// The underlying I/O error (in the message, so not also a source).
+        error: std::io::Error,
+    },
+    /// An SVG could not be used as artwork.
+    #[error("cannot use the SVG {name} as artwork: {reason}; give an SVG with filled or stroked paths (--svg)")]
+    BadSvg {
+        /// File name or description.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A glyph's outline cannot be offset (by the tool radius, for `outline` with the
+    /// tool inside the letters).
+    #[error("cannot offset the outline of {ch:?}: {reason}")]
+    CannotOffset {
+        /// The glyph's character.
+        ch: char,
+        /// What is wrong and how to get around it.
+        reason: String,
+    },
+    /// A probe file (points measured on the shell) could not be read or used.
+    #[error("probe points {file}{}: {reason}", at_line(.line))]
+    BadProbe {
+        /// The file (or other source) of the points.
+        file: String,
+        /// The 1-based line number (0 when the file as a whole is at fault).
+        line: usize,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// Fitting a shell model to probed points failed.
+    #[error("cannot fit {model} to the probe points of {file}: {reason}")]
+    FitFailed {
+        /// The model the fit started from (e.g. `chicken`, `hugelschaffer:57x43x2`).
+        model: String,
+        /// The file (or other source) of the points.
+        file: String,
+        /// What went wrong and how to fix it.
+        reason: String,
+    },
+}
+
+/// `, line N` for a 1-based line, nothing for 0.
+fn at_line(line: &usize) -> String {
+    if *line == 0 {
+        String::new()
+    } else {
+        format!(", line {line}")
+    }
 }
 
 /// Result alias of `shellcarve-core`.

@@ -1,9 +1,11 @@
 //! Fonts: TrueType/OpenType files (and collections) read with ttf-parser, shaped with
-//! rustybuzz; an embedded default so that no system font is needed.
+//! rustybuzz; an embedded default so that no system font is needed; and the built-in
+//! single-stroke Hershey fonts (see `hershey.rs`).
 
 use std::sync::Arc;
 
 use crate::error::{CoreError, Result};
+use crate::hershey::HersheyFace;
 
 /// Name of the embedded default font.
 pub const EMBEDDED_FONT_NAME: &str = "DejaVu Sans Bold (embedded)";
@@ -23,24 +25,37 @@ impl FontData {
     }
 }
 
-/// An outline font: the bytes of a TrueType/OpenType file and the face to use.
+/// Where a font's glyphs come from.
+#[derive(Clone)]
+enum Source {
+    /// A TrueType/OpenType file and the face in it.
+    Outline { data: FontData, index: u32 },
+    /// A built-in single-stroke font.
+    Hershey(HersheyFace),
+}
+
+/// A font: an outline font (the bytes of a TrueType/OpenType file and the face to
+/// use), or a built-in single-stroke Hershey font.
 ///
 /// Parsing is checked once on creation; shaping re-reads the tables on demand
 /// (ttf-parser is zero-copy, so that is cheap).
 #[derive(Clone)]
 pub struct Font {
-    data: FontData,
-    index: u32,
+    source: Source,
     name: String,
 }
 
 impl std::fmt::Debug for Font {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Font")
-            .field("name", &self.name)
-            .field("index", &self.index)
-            .field("bytes", &self.data.bytes().len())
-            .finish()
+        let mut d = f.debug_struct("Font");
+        d.field("name", &self.name);
+        match &self.source {
+            Source::Outline { data, index } => {
+                d.field("index", index).field("bytes", &data.bytes().len())
+            }
+            Source::Hershey(_) => d.field("single_stroke", &true),
+        };
+        d.finish()
     }
 }
 
@@ -50,9 +65,43 @@ impl Font {
     /// tenths of a millimetre wide and thin strokes cannot be cut legibly.
     pub fn embedded() -> Self {
         Self {
-            data: FontData::Static(dejavu::sans::bold()),
-            index: 0,
+            source: Source::Outline {
+                data: FontData::Static(dejavu::sans::bold()),
+                index: 0,
+            },
             name: EMBEDDED_FONT_NAME.to_string(),
+        }
+    }
+
+    /// A built-in single-stroke Hershey font by name (`romans`, `scripts`, ... — see
+    /// [`crate::HERSHEY_FONTS`]).
+    pub fn hershey(name: &str) -> Result<Self> {
+        let face = HersheyFace::by_name(name)?;
+        Ok(Self {
+            name: format!("hershey:{}", face.name()),
+            source: Source::Hershey(face),
+        })
+    }
+
+    /// Reads a font as the command line names it: `hershey:NAME` for a built-in
+    /// single-stroke font, otherwise the path of a font file with `index` the face in
+    /// a collection.
+    pub fn from_spec(spec: &str, index: u32) -> Result<Self> {
+        match spec.strip_prefix("hershey:") {
+            Some(name) => Self::hershey(name),
+            None => Self::from_file(std::path::Path::new(spec), index),
+        }
+    }
+
+    /// True for single-stroke fonts, whose glyphs are open strokes rather than areas.
+    pub fn is_single_stroke(&self) -> bool {
+        matches!(self.source, Source::Hershey(_))
+    }
+
+    pub(crate) fn hershey_face(&self) -> Option<HersheyFace> {
+        match self.source {
+            Source::Hershey(f) => Some(f),
+            Source::Outline { .. } => None,
         }
     }
 
@@ -72,8 +121,10 @@ impl Font {
     /// Uses font bytes already in memory.
     pub fn from_bytes(bytes: Vec<u8>, index: u32, name: &str) -> Result<Self> {
         let font = Self {
-            data: FontData::Owned(Arc::new(bytes)),
-            index,
+            source: Source::Outline {
+                data: FontData::Owned(Arc::new(bytes)),
+                index,
+            },
             name: name.to_string(),
         };
         font.face()?;
@@ -112,19 +163,31 @@ impl Font {
         &self.name
     }
 
-    /// The face index in its file.
+    /// The face index in its file (0 for a built-in font).
     pub fn index(&self) -> u32 {
-        self.index
+        match self.source {
+            Source::Outline { index, .. } => index,
+            Source::Hershey(_) => 0,
+        }
     }
 
     pub(crate) fn face(&self) -> Result<rustybuzz::Face<'_>> {
-        let data = self.data.bytes();
-        match rustybuzz::Face::from_slice(data, self.index) {
+        let (data, index) = match &self.source {
+            Source::Outline { data, index } => (data.bytes(), *index),
+            Source::Hershey(_) => {
+                return Err(CoreError::FontParse {
+                    name: self.name.clone(),
+                    index: 0,
+                    reason: "a single-stroke font has no outline tables".into(),
+                })
+            }
+        };
+        match rustybuzz::Face::from_slice(data, index) {
             Some(face) => Ok(face),
             None => {
                 let faces = ttf_parser::fonts_in_collection(data);
-                let reason = match (faces, ttf_parser::Face::parse(data, self.index)) {
-                    (Some(n), _) if self.index >= n => {
+                let reason = match (faces, ttf_parser::Face::parse(data, index)) {
+                    (Some(n), _) if index >= n => {
                         format!(
                             "the collection has {n} faces (0..{}); pick one with --font-index",
                             n.saturating_sub(1)
@@ -135,7 +198,7 @@ impl Font {
                 };
                 Err(CoreError::FontParse {
                     name: self.name.clone(),
-                    index: self.index,
+                    index,
                     reason,
                 })
             }

@@ -12,6 +12,7 @@ use lyon_path::PathEvent;
 
 use crate::error::{CoreError, Result};
 use crate::font::Font;
+use crate::hershey::HersheyFace;
 use crate::math::Point2;
 
 /// Default chord tolerance for flattening glyph outlines (mm): the largest distance
@@ -166,8 +167,9 @@ impl LayoutOptions {
     }
 }
 
-/// One shaped glyph: closed contours in the text plane (mm).
-#[derive(Debug, Clone, PartialEq)]
+/// One shaped glyph in the text plane (mm): closed contours bounding areas, and open
+/// strokes (single-stroke fonts, stroked SVG lines) that are cut along, never filled.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Glyph {
     /// The first character of the glyph's cluster.
     pub ch: char,
@@ -175,6 +177,23 @@ pub struct Glyph {
     pub contours: Vec<Vec<Point2>>,
     /// The line the glyph belongs to (0 = the first).
     pub line: usize,
+    /// Open polylines (two points or more) the tool centre follows.
+    pub strokes: Vec<Vec<Point2>>,
+}
+
+impl Glyph {
+    /// Every point of the glyph: contour vertices, then stroke vertices.
+    pub fn points(&self) -> impl Iterator<Item = &Point2> {
+        self.contours.iter().chain(&self.strokes).flatten()
+    }
+
+    /// Every point of the glyph, to move.
+    fn points_mut(&mut self) -> impl Iterator<Item = &mut Point2> {
+        self.contours
+            .iter_mut()
+            .chain(self.strokes.iter_mut())
+            .flatten()
+    }
 }
 
 /// Where one line of a block sits in the text plane.
@@ -211,11 +230,9 @@ impl Layout2d {
     /// Moves every outline by `(dx, dy)`.
     pub fn translate(&mut self, dx: f64, dy: f64) {
         for g in &mut self.glyphs {
-            for c in &mut g.contours {
-                for p in c.iter_mut() {
-                    p.x += dx;
-                    p.y += dy;
-                }
+            for p in g.points_mut() {
+                p.x += dx;
+                p.y += dy;
             }
         }
         self.y_min += dy;
@@ -246,12 +263,12 @@ fn single_line(text: &str) -> Result<()> {
 }
 
 /// Checks that every character of one line (possibly blank) has a glyph.
-fn check_glyphs(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()> {
+fn check_glyphs(font: &Font, shaper: &Shaper<'_>, text: &str) -> Result<()> {
     for ch in text.chars() {
         if ch.is_whitespace() || ch.is_control() {
             continue;
         }
-        if face.glyph_index(ch).is_none() {
+        if !shaper.has_glyph(ch) {
             return Err(CoreError::MissingGlyph {
                 font: font.name().to_string(),
                 ch,
@@ -262,12 +279,12 @@ fn check_glyphs(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<
     Ok(())
 }
 
-fn check_text(font: &Font, face: &ttf_parser::Face<'_>, text: &str) -> Result<()> {
+fn check_text(font: &Font, shaper: &Shaper<'_>, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(CoreError::EmptyText);
     }
     single_line(text)?;
-    check_glyphs(font, face, text)
+    check_glyphs(font, shaper, text)
 }
 
 /// Advance width (mm) of one line of `text` at cap height `cap_height`, after shaping.
@@ -277,9 +294,9 @@ pub fn measure_line(
     cap_height: f64,
     options: &LayoutOptions,
 ) -> Result<f64> {
-    let face = font.face()?;
-    check_text(font, &face, text)?;
-    Ok(advance(&face, text, cap_height, options))
+    let shaper = Shaper::new(font)?;
+    check_text(font, &shaper, text)?;
+    Ok(shaper.advance(text, cap_height, options))
 }
 
 /// Advance widths (mm) of every line of `text` (lines split at `\n`; an empty line
@@ -290,37 +307,111 @@ pub fn measure_lines(
     cap_height: f64,
     options: &LayoutOptions,
 ) -> Result<Vec<f64>> {
-    let face = font.face()?;
+    let shaper = Shaper::new(font)?;
     if text.trim().is_empty() {
         return Err(CoreError::EmptyText);
     }
     split_lines(text)
         .into_iter()
         .map(|line| {
-            check_glyphs(font, &face, line)?;
-            Ok(advance(&face, line, cap_height, options))
+            check_glyphs(font, &shaper, line)?;
+            Ok(shaper.advance(line, cap_height, options))
         })
         .collect()
 }
 
-fn advance(
-    face: &rustybuzz::Face<'_>,
-    text: &str,
-    cap_height: f64,
-    options: &LayoutOptions,
-) -> f64 {
-    if text.is_empty() {
-        return 0.0;
+/// What turns a line of text into glyphs: rustybuzz over an outline face, or the
+/// per-character advance of a single-stroke font (Hershey fonts have no kerning).
+enum Shaper<'a> {
+    Outline(Box<rustybuzz::Face<'a>>),
+    Hershey(HersheyFace),
+}
+
+impl<'a> Shaper<'a> {
+    fn new(font: &'a Font) -> Result<Self> {
+        match font.hershey_face() {
+            Some(h) => Ok(Self::Hershey(h)),
+            None => Ok(Self::Outline(Box::new(font.face()?))),
+        }
     }
-    let scale = cap_height / Font::cap_height_units(face);
-    let shaped = shape(face, text);
-    let n = shaped.glyph_positions().len() as f64;
-    let units: i64 = shaped
-        .glyph_positions()
-        .iter()
-        .map(|p| i64::from(p.x_advance))
-        .sum();
-    units as f64 * scale + n * options.letter_spacing
+
+    fn has_glyph(&self, ch: char) -> bool {
+        match self {
+            Self::Outline(face) => face.glyph_index(ch).is_some(),
+            Self::Hershey(h) => h.glyph(ch).is_some(),
+        }
+    }
+
+    /// Millimetres per font unit at `cap_height`.
+    fn scale(&self, cap_height: f64) -> f64 {
+        match self {
+            Self::Outline(face) => cap_height / Font::cap_height_units(face),
+            Self::Hershey(h) => cap_height / h.cap_height_units(),
+        }
+    }
+
+    /// Advance width (mm) of one line.
+    fn advance(&self, text: &str, cap_height: f64, options: &LayoutOptions) -> f64 {
+        if text.is_empty() {
+            return 0.0;
+        }
+        let scale = self.scale(cap_height);
+        match self {
+            Self::Outline(face) => {
+                let shaped = shape(face, text);
+                let n = shaped.glyph_positions().len() as f64;
+                let units: i64 = shaped
+                    .glyph_positions()
+                    .iter()
+                    .map(|p| i64::from(p.x_advance))
+                    .sum();
+                units as f64 * scale + n * options.letter_spacing
+            }
+            Self::Hershey(h) => text
+                .chars()
+                .map(|ch| hershey_advance(h, ch) * scale + options.letter_spacing)
+                .sum(),
+        }
+    }
+
+    /// The glyphs of one line starting at x = 0 on the baseline y = 0, and its advance.
+    fn shape_line(&self, text: &str, scale: f64, options: &LayoutOptions) -> (Vec<Glyph>, f64) {
+        match self {
+            Self::Outline(face) => shape_line(face, text, scale, options),
+            Self::Hershey(h) => {
+                let mut pen = 0.0;
+                let mut glyphs = Vec::new();
+                for ch in text.chars() {
+                    if let Some(g) = h.glyph(ch).filter(|g| !g.strokes.is_empty()) {
+                        let strokes = g
+                            .strokes
+                            .iter()
+                            .map(|s| {
+                                s.iter()
+                                    .map(|p| Point2::new(pen + p.x * scale, p.y * scale))
+                                    .collect()
+                            })
+                            .collect();
+                        glyphs.push(Glyph {
+                            ch,
+                            strokes,
+                            ..Glyph::default()
+                        });
+                    }
+                    pen += hershey_advance(h, ch) * scale + options.letter_spacing;
+                }
+                (glyphs, pen)
+            }
+        }
+    }
+}
+
+/// Advance of one character in font units; white space the font lacks (a tab) takes
+/// the space's.
+fn hershey_advance(h: &HersheyFace, ch: char) -> f64 {
+    h.glyph(ch)
+        .or_else(|| h.glyph(' ').filter(|_| ch.is_whitespace()))
+        .map_or(0.0, |g| g.advance)
 }
 
 /// The cap height for [`TextHeight::Auto`]: the largest up to [`AUTO_HEIGHT_MAX`] at
@@ -389,15 +480,15 @@ pub fn layout_text(
 ) -> Result<Layout2d> {
     crate::error::check_range("cap height (mm)", cap_height, 0.01, 1000.0)?;
     options.validate()?;
-    let face = font.face()?;
+    let shaper = Shaper::new(font)?;
     if text.trim().is_empty() {
         return Err(CoreError::EmptyText);
     }
-    let scale = cap_height / Font::cap_height_units(&face);
+    let scale = shaper.scale(cap_height);
     let mut shaped_lines = Vec::new();
     for line in split_lines(text) {
-        check_glyphs(font, &face, line)?;
-        shaped_lines.push((line, shape_line(&face, line, scale, options)));
+        check_glyphs(font, &shaper, line)?;
+        shaped_lines.push((line, shaper.shape_line(line, scale, options)));
     }
     let width = shaped_lines
         .iter()
@@ -409,7 +500,7 @@ pub fn layout_text(
         let x0 = options.align.start(w, width);
         let y0 = -(k as f64) * options.line_spacing * cap_height;
         for mut g in line_glyphs {
-            for p in g.contours.iter_mut().flatten() {
+            for p in g.points_mut() {
                 p.x += x0;
                 p.y += y0;
             }
@@ -428,7 +519,7 @@ pub fn layout_text(
     }
     let (y_min, y_max) = glyphs
         .iter()
-        .flat_map(|g| g.contours.iter().flatten())
+        .flat_map(Glyph::points)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.y), hi.max(p.y))
         });
@@ -478,7 +569,7 @@ fn shape_line(
                 glyphs.push(Glyph {
                     ch,
                     contours,
-                    line: 0,
+                    ..Glyph::default()
                 });
             }
         }
@@ -745,5 +836,40 @@ mod tests {
         let pair = measure_line(&font, "بب", 2.0, &o).unwrap();
         let one = measure_line(&font, "ب", 2.0, &o).unwrap();
         assert!(pair < 2.0 * one - 0.1, "{pair} vs 2 × {one}");
+    }
+
+    #[test]
+    fn hershey_text_is_open_strokes_at_the_cap_height_with_no_closing_segments() {
+        let font = Font::hershey("romans").unwrap();
+        assert!(font.is_single_stroke());
+        let o = LayoutOptions::default();
+        let l = layout_line(&font, "HI L", 4.2, &o).unwrap();
+        assert_eq!(l.glyphs.len(), 3, "the space has no glyph");
+        assert!(l.glyphs.iter().all(|g| g.contours.is_empty()));
+        // H: two stems and a bar; I: one stem; L: stem and foot — each stroke exactly
+        // as drawn, none closed back to its start.
+        let counts: Vec<usize> = l.glyphs.iter().map(|g| g.strokes.len()).collect();
+        assert_eq!(counts, [3, 1, 2]);
+        for s in l.glyphs.iter().flat_map(|g| &g.strokes) {
+            assert!(s.len() >= 2);
+            assert_ne!(s.first(), s.last(), "{s:?}");
+        }
+        // Stems run from the baseline to the cap height (21 units → 4.2 mm).
+        assert!(
+            l.y_min.abs() < 1e-12 && (l.y_max - 4.2).abs() < 1e-12,
+            "{l:?}"
+        );
+        // The advance is measured, not guessed: H is 22 units, I 8, space 16.
+        let w = measure_line(&font, "HI L", 4.2, &o).unwrap();
+        let unit = 4.2 / 21.0;
+        let l_adv = font.hershey_face().unwrap().glyph('L').unwrap().advance;
+        assert!((w - unit * (22.0 + 8.0 + 16.0 + l_adv)).abs() < 1e-9, "{w}");
+        let err = layout_line(&font, "Egg 京", 3.0, &o)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("hershey:romans") && err.contains("U+4EAC"),
+            "{err}"
+        );
     }
 }

@@ -22,9 +22,11 @@
 //! # Ok::<(), CoreError>(())
 //! ```
 
+mod artwork;
 mod engrave;
 mod error;
 mod font;
+mod hershey;
 mod layout;
 mod map;
 mod math;
@@ -35,12 +37,14 @@ mod tool;
 mod toolpath;
 mod vcarve;
 
+pub use artwork::{place_artwork, Artwork, ARTWORK_CHAR, ARTWORK_GAP, MAX_SVG_BYTES};
 pub use engrave::{
     engrave_strokes, offset_pose, EngraveOptions, DEFAULT_APPROACH, DEFAULT_APPROACH_FEED,
     DEFAULT_CHORD_TOL, DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 pub use error::{check_range, CoreError, Result};
 pub use font::{Font, EMBEDDED_FONT_NAME};
+pub use hershey::{HERSHEY_CREDIT, HERSHEY_FONTS};
 pub use layout::{
     auto_cap_height, layout_line, layout_text, measure_line, measure_lines, split_lines, Align,
     Glyph, Layout2d, LayoutOptions, LineInfo, TextHeight, AUTO_HEIGHT_MAX, AUTO_LENGTH_FRACTION,
@@ -50,16 +54,19 @@ pub use map::{
     Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, DISTORTION_ANGLE_WARN,
     DISTORTION_SCALE_WARN,
 };
-pub use math::{all_finite, Point2, Point3, UnitVector3, Vector2, Vector3};
-pub use output::write_file_atomic;
+pub use math::{all_finite, Isometry3, Point2, Point3, UnitVector3, Vector2, Vector3};
+pub use output::{remove_stale_temporaries, write_file_atomic};
 pub use strategy::{
-    intended_intervals, order_strokes, plan_strokes, Strategy, StrategyOptions, Stroke, StrokePlan,
-    COVERAGE_ERROR, COVERAGE_WARN, DEFAULT_STEPOVER_FRACTION,
+    intended_intervals, intended_intervals_with, order_strokes, plan_strokes, FillPattern,
+    OutlineOffset, Strategy, StrategyOptions, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN,
+    DEFAULT_OFFSET_TOL, DEFAULT_STEPOVER_FRACTION,
 };
 pub use surface::{
-    Closest, CurvePoint, EggPreset, EggSpec, EllipseMeridian, HugelschafferEgg,
-    HugelschafferMeridian, MeridianCurve, MeridianPoint, NarushinEgg, NarushinMeridian,
-    ProfileMeridian, ProfileShell, Revolved, Spheroid, Surface, SurfaceCoord,
+    fit_probe, Closest, CurvePoint, EggPreset, EggSpec, EllipseMeridian, FitOptions, FitParameter,
+    HugelschafferEgg, HugelschafferMeridian, MeridianCurve, MeridianPoint, NarushinEgg,
+    NarushinMeridian, Probe, ProbeFit, ProbePoint, ProfileMeridian, ProfileShell, Revolved,
+    Spheroid, Surface, SurfaceCoord, DEFAULT_FIT_ITERATIONS, DEFAULT_FIT_TOL,
+    DEFAULT_MAX_NOISE_GAIN, PROBE_POINTS_PER_PARAMETER,
 };
 pub use tool::{Tool, DEFAULT_V_SHANK_DIAMETER};
 pub use toolpath::{Move, MoveKind, Pose, Toolpath};

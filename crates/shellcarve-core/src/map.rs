@@ -358,7 +358,7 @@ impl SurfaceMap {
             .glyphs
             .iter()
             .filter_map(|g| {
-                let pts = g.contours.iter().flatten();
+                let pts = g.points();
                 let (mut x0, mut x1, mut y0, mut y1) = (
                     f64::INFINITY,
                     f64::NEG_INFINITY,

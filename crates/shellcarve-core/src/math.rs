@@ -8,6 +8,9 @@ pub type Point3 = nalgebra::Point3<f64>;
 pub type Vector3 = nalgebra::Vector3<f64>;
 /// A unit-length direction in the workpiece frame W.
 pub type UnitVector3 = nalgebra::Unit<nalgebra::Vector3<f64>>;
+/// A rigid motion (rotation and translation, mm) between frames, such as the pose of
+/// an egg in the workpiece frame.
+pub type Isometry3 = nalgebra::Isometry3<f64>;
 /// A point in the unwrapped text plane (mm): x along the baseline, y up.
 pub type Point2 = nalgebra::Point2<f64>;
 /// A displacement in the unwrapped text plane (mm).

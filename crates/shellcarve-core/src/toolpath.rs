@@ -1,6 +1,6 @@
 //! Toolpaths in the workpiece frame: tool-tip positions with tool axes.
 
-use crate::math::{Point3, UnitVector3};
+use crate::math::{Isometry3, Point3, UnitVector3};
 
 /// What a move does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -92,11 +92,58 @@ impl Toolpath {
         self.moves.windows(2).map(|w| (&w[0].pose, &w[1]))
     }
 
+    /// The toolpath moved rigidly by `motion`: every tip point and tool axis, e.g. from
+    /// an egg's own frame into the workpiece frame where a probe fit placed the egg
+    /// (see [`crate::ProbeFit::pose`]). Kinds, feeds, lines and labels are kept.
+    pub fn transformed(&self, motion: &Isometry3) -> Toolpath {
+        Toolpath {
+            moves: self
+                .moves
+                .iter()
+                .map(|m| Move {
+                    pose: Pose {
+                        tip: motion * m.pose.tip,
+                        axis: motion.rotation * m.pose.axis,
+                    },
+                    ..m.clone()
+                })
+                .collect(),
+        }
+    }
+
     /// Total tip path length of the moves of a kind (mm).
     pub fn length(&self, kind: MoveKind) -> f64 {
         self.segments()
             .filter(|(_, m)| m.kind == kind)
             .map(|(from, m)| (m.pose.tip - from.tip).norm())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::Vector3;
+
+    #[test]
+    fn transformed_moves_tips_and_turns_axes_and_inverts() {
+        let mut path = Toolpath::new();
+        let axis = UnitVector3::new_normalize(Vector3::new(1.0, 0.0, 0.2));
+        path.moves.push(Move::new(
+            MoveKind::Cut,
+            Pose::new(Point3::new(20.0, 1.0, 2.0), axis),
+            180.0,
+        ));
+        let motion = Isometry3::new(Vector3::new(0.3, -0.2, 0.5), Vector3::new(0.01, -0.02, 0.0));
+        let moved = path.transformed(&motion);
+        let m = &moved.moves[0];
+        assert_eq!((m.kind, m.feed), (MoveKind::Cut, 180.0));
+        assert!((m.pose.tip - motion * Point3::new(20.0, 1.0, 2.0)).norm() < 1e-12);
+        assert!((m.pose.axis.norm() - 1.0).abs() < 1e-12);
+        assert!((m.pose.axis.dot(&(motion.rotation * axis)) - 1.0).abs() < 1e-12);
+        let back = moved.transformed(&motion.inverse());
+        assert!((back.moves[0].pose.tip - path.moves[0].pose.tip).norm() < 1e-12);
+        assert!((back.moves[0].pose.axis.into_inner() - axis.into_inner()).norm() < 1e-12);
+        assert_eq!(path.transformed(&Isometry3::identity()), path);
     }
 }

@@ -287,7 +287,7 @@ mod tests {
             glyphs: vec![Glyph {
                 ch: 'V',
                 contours: vec![contour],
-                line: 0,
+                ..Glyph::default()
             }],
             width: 10.0,
             cap_height: 3.0,

@@ -3,6 +3,7 @@
 
 use super::geometry::{
     dist_to_segment, edges_of, inset_intervals, inside_intervals, winding_inside, y_extent, Edge,
+    SegmentGrid,
 };
 use super::{describe_chars, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN};
 use crate::error::{CoreError, Result};
@@ -25,68 +26,112 @@ fn link_ok(edges: &[Edge], p: &Point2, q: &Point2, r: f64) -> bool {
 
 pub(super) fn fill(layout: &Layout2d, tool: &Tool, radius: f64, step: f64) -> Result<StrokePlan> {
     let mut strokes = Vec::new();
-    let mut worst = (1.0f64, ' ');
-    let mut low: Vec<(char, f64)> = Vec::new();
+    let mut judge = CoverageJudge::default();
     for (gi, g) in layout.glyphs.iter().enumerate() {
         let edges = edges_of(g);
-        let (lo, hi) = y_extent(g);
-        let span = hi - lo - 2.0 * radius;
-        let mut lines: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
-        if span >= 0.0 {
-            let n = (span / step).ceil() as usize;
-            for k in 0..=n {
-                let y = if n == 0 {
-                    lo + radius + span / 2.0
-                } else {
-                    lo + radius + span * k as f64 / n as f64
-                };
-                lines.push((y, inset_intervals(&edges, y, radius)));
-            }
-        }
-        let glyph_strokes = link_lines(&edges, &lines, radius, gi, g.ch);
-        let coverage = coverage(g, &edges, &glyph_strokes, radius);
-        if coverage < worst.0 {
-            worst = (coverage, g.ch);
-        }
-        if coverage < COVERAGE_WARN {
-            low.push((g.ch, coverage));
-        }
+        let glyph_strokes = hatch_glyph(g, &edges, gi, radius, step);
+        judge.add(g.ch, coverage(g, &edges, &glyph_strokes, radius));
         strokes.extend(glyph_strokes);
     }
-    let too_low: Vec<char> = low
-        .iter()
-        .filter(|(_, c)| *c < COVERAGE_ERROR)
-        .map(|(ch, _)| *ch)
-        .collect();
-    if !too_low.is_empty() {
-        return Err(CoreError::ToolTooWide {
-            tool: tool.to_string(),
-            tool_width_mm: 2.0 * radius,
-            detail: format!(
-                "it reaches less than {:.0}% of {} (worst {:.0}% of '{}')",
-                COVERAGE_ERROR * 100.0,
-                describe_chars(&too_low),
-                worst.0 * 100.0,
-                worst.1
-            ),
-        });
-    }
-    let mut warnings = Vec::new();
-    if !low.is_empty() {
-        let chars: Vec<char> = low.iter().map(|(c, _)| *c).collect();
-        warnings.push(format!(
-            "the tool ({tool}, {:.3} mm wide at the cut depth) reaches only {:.0}% of '{}'; thin parts of {} will be missing; use a narrower tool or a larger --height",
-            2.0 * radius,
-            worst.0 * 100.0,
-            worst.1,
-            describe_chars(&chars)
-        ));
-    }
+    let (min_coverage, warnings) = judge.verdict(tool, radius)?;
     Ok(StrokePlan {
         strokes,
-        min_coverage: worst.0,
+        min_coverage,
         warnings,
     })
+}
+
+/// The linked scan lines of glyph number `gi` (with edges `edges`), `step` apart.
+pub(super) fn hatch_glyph(
+    g: &Glyph,
+    edges: &[Edge],
+    gi: usize,
+    radius: f64,
+    step: f64,
+) -> Vec<Stroke> {
+    let (lo, hi) = y_extent(g);
+    let span = hi - lo - 2.0 * radius;
+    let mut lines: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
+    if span >= 0.0 {
+        let n = (span / step).ceil() as usize;
+        for k in 0..=n {
+            let y = if n == 0 {
+                lo + radius + span / 2.0
+            } else {
+                lo + radius + span * k as f64 / n as f64
+            };
+            lines.push((y, inset_intervals(edges, y, radius)));
+        }
+    }
+    link_lines(edges, &lines, radius, gi, g.ch)
+}
+
+/// Collects the coverage of each glyph and turns it into the warning (below
+/// [`COVERAGE_WARN`]) or the error (below [`COVERAGE_ERROR`]) of a fill.
+#[derive(Debug)]
+pub(super) struct CoverageJudge {
+    /// The lowest coverage so far and its character.
+    worst: (f64, char),
+    /// Characters below [`COVERAGE_WARN`], with their coverage.
+    low: Vec<(char, f64)>,
+}
+
+impl Default for CoverageJudge {
+    fn default() -> Self {
+        Self {
+            worst: (1.0, ' '),
+            low: Vec::new(),
+        }
+    }
+}
+
+impl CoverageJudge {
+    /// Records the coverage of one glyph.
+    pub(super) fn add(&mut self, ch: char, coverage: f64) {
+        if coverage < self.worst.0 {
+            self.worst = (coverage, ch);
+        }
+        if coverage < COVERAGE_WARN {
+            self.low.push((ch, coverage));
+        }
+    }
+
+    /// The smallest coverage and the warnings, or the error when some glyph is below
+    /// [`COVERAGE_ERROR`].
+    pub(super) fn verdict(self, tool: &Tool, radius: f64) -> Result<(f64, Vec<String>)> {
+        let worst = self.worst;
+        let too_low: Vec<char> = self
+            .low
+            .iter()
+            .filter(|(_, c)| *c < COVERAGE_ERROR)
+            .map(|(ch, _)| *ch)
+            .collect();
+        if !too_low.is_empty() {
+            return Err(CoreError::ToolTooWide {
+                tool: tool.to_string(),
+                tool_width_mm: 2.0 * radius,
+                detail: format!(
+                    "it reaches less than {:.0}% of {} (worst {:.0}% of '{}')",
+                    COVERAGE_ERROR * 100.0,
+                    describe_chars(&too_low),
+                    worst.0 * 100.0,
+                    worst.1
+                ),
+            });
+        }
+        let mut warnings = Vec::new();
+        if !self.low.is_empty() {
+            let chars: Vec<char> = self.low.iter().map(|(c, _)| *c).collect();
+            warnings.push(format!(
+                "the tool ({tool}, {:.3} mm wide at the cut depth) reaches only {:.0}% of '{}'; thin parts of {} will be missing; use a narrower tool or a larger --height",
+                2.0 * radius,
+                worst.0 * 100.0,
+                worst.1,
+                describe_chars(&chars)
+            ));
+        }
+        Ok((worst.0, warnings))
+    }
 }
 
 /// Links scan-line intervals into zig-zag strokes: from the end of one interval to an
@@ -137,7 +182,20 @@ pub(crate) fn link_lines(
 }
 
 /// Fraction of the glyph's area within `r` of a stroke (sampled on a grid).
-fn coverage(g: &Glyph, edges: &[Edge], strokes: &[Stroke], r: f64) -> f64 {
+pub(super) fn coverage(g: &Glyph, edges: &[Edge], strokes: &[Stroke], r: f64) -> f64 {
+    coverage_in(g, edges, strokes, r, None)
+}
+
+/// Fraction of the glyph's area within `r` of a stroke (closed strokes with their
+/// closing segment), sampled on a grid; with `band`, of the part of the glyph within
+/// `band` of its outline only.
+pub(super) fn coverage_in(
+    g: &Glyph,
+    edges: &[Edge],
+    strokes: &[Stroke],
+    r: f64,
+    band: Option<f64>,
+) -> f64 {
     let (ylo, yhi) = y_extent(g);
     let (xlo, xhi) = g
         .contours
@@ -147,20 +205,31 @@ fn coverage(g: &Glyph, edges: &[Edge], strokes: &[Stroke], r: f64) -> f64 {
             (lo.min(p.x), hi.max(p.x))
         });
     let h = ((yhi - ylo).max(xhi - xlo) / 60.0).max(1e-4);
-    let segs: Vec<(Point2, Point2)> = strokes
-        .iter()
-        .flat_map(|s| s.points.windows(2).map(|w| (w[0], w[1])))
-        .collect();
+    let mut segs: Vec<Edge> = Vec::new();
+    for s in strokes {
+        segs.extend(s.points.windows(2).map(|w| (w[0], w[1])));
+        if s.closed && s.points.len() > 2 {
+            if let (Some(a), Some(b)) = (s.points.last(), s.points.first()) {
+                segs.push((*a, *b));
+            }
+        }
+    }
+    let segs = SegmentGrid::new(segs, r.max(h));
+    let outline = band.map(|b| (SegmentGrid::new(edges.to_vec(), b.max(h)), b));
     let (mut inside, mut covered) = (0usize, 0usize);
     let mut y = ylo + h / 2.0;
     while y < yhi {
         for (s, e) in inside_intervals(edges, y) {
             let mut x = s + h / 2.0 - ((s + h / 2.0 - xlo) % h);
             while x < e {
-                if x > s {
+                let p = Point2::new(x, y);
+                let counted = x > s
+                    && outline
+                        .as_ref()
+                        .is_none_or(|(grid, b)| grid.any_within(&p, *b));
+                if counted {
                     inside += 1;
-                    let p = Point2::new(x, y);
-                    if segs.iter().any(|(a, b)| dist_to_segment(&p, a, b) <= r) {
+                    if segs.any_within(&p, r) {
                         covered += 1;
                     }
                 }

@@ -144,3 +144,130 @@ pub(crate) fn winding_inside(edges: &[Edge], p: &Point2) -> bool {
     }
     w != 0
 }
+
+/// Segments bucketed in a uniform grid, to ask which of them pass within a distance of
+/// a point without testing them all.
+pub(crate) struct SegmentGrid {
+    segs: Vec<Edge>,
+    x0: f64,
+    y0: f64,
+    h: f64,
+    nx: usize,
+    ny: usize,
+    cells: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for SegmentGrid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SegmentGrid")
+            .field("segments", &self.segs.len())
+            .field("cells", &(self.nx, self.ny))
+            .finish()
+    }
+}
+
+/// Most cells along one side of a [`SegmentGrid`].
+const GRID_MAX_CELLS: usize = 512;
+
+impl SegmentGrid {
+    /// Buckets `segs` in square cells of about `cell` mm (larger if the segments span
+    /// more than [`GRID_MAX_CELLS`] of them).
+    pub(crate) fn new(segs: Vec<Edge>, cell: f64) -> Self {
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for p in segs.iter().flat_map(|(a, b)| [a, b]) {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let extent = (x1 - x0).max(y1 - y0);
+        if !(x0.is_finite() && y0.is_finite() && extent.is_finite()) {
+            // Nothing to bucket, or coordinates that cannot be bucketed: one cell.
+            let all = (0..segs.len()).collect();
+            return Self {
+                segs,
+                x0: 0.0,
+                y0: 0.0,
+                h: f64::INFINITY,
+                nx: 1,
+                ny: 1,
+                cells: vec![all],
+            };
+        }
+        let h = cell
+            .max(extent / GRID_MAX_CELLS as f64)
+            .max(extent * 1e-12)
+            .max(1e-12);
+        let nx = (((x1 - x0) / h) as usize + 1).min(GRID_MAX_CELLS + 1);
+        let ny = (((y1 - y0) / h) as usize + 1).min(GRID_MAX_CELLS + 1);
+        let mut grid = Self {
+            segs: Vec::new(),
+            x0,
+            y0,
+            h,
+            nx,
+            ny,
+            cells: vec![Vec::new(); nx * ny],
+        };
+        for (k, (a, b)) in segs.iter().enumerate() {
+            let (i0, i1) = grid.span(a.x.min(b.x), a.x.max(b.x), x0, nx);
+            let (j0, j1) = grid.span(a.y.min(b.y), a.y.max(b.y), y0, ny);
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    grid.cells[j * nx + i].push(k);
+                }
+            }
+        }
+        grid.segs = segs;
+        grid
+    }
+
+    /// The cells, clamped to the grid, that `lo..=hi` overlaps along one axis.
+    fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (usize, usize) {
+        let cell = |v: f64| {
+            let c = ((v - origin) / self.h).floor();
+            if c.is_nan() || c < 0.0 {
+                0
+            } else {
+                (c as usize).min(n - 1)
+            }
+        };
+        (cell(lo), cell(hi))
+    }
+
+    /// Calls `f` with the index of every segment within `rho` of `p` (possibly more
+    /// than once for the same segment).
+    pub(crate) fn for_each_within(&self, p: &Point2, rho: f64, mut f: impl FnMut(usize)) {
+        let (i0, i1) = self.span(p.x - rho, p.x + rho, self.x0, self.nx);
+        let (j0, j1) = self.span(p.y - rho, p.y + rho, self.y0, self.ny);
+        for j in j0..=j1 {
+            for i in i0..=i1 {
+                for &k in &self.cells[j * self.nx + i] {
+                    let (a, b) = &self.segs[k];
+                    if dist_to_segment(p, a, b) <= rho {
+                        f(k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when some segment passes within `rho` of `p`.
+    pub(crate) fn any_within(&self, p: &Point2, rho: f64) -> bool {
+        let (i0, i1) = self.span(p.x - rho, p.x + rho, self.x0, self.nx);
+        let (j0, j1) = self.span(p.y - rho, p.y + rho, self.y0, self.ny);
+        (j0..=j1).any(|j| {
+            (i0..=i1).any(|i| {
+                self.cells[j * self.nx + i].iter().any(|&k| {
+                    let (a, b) = &self.segs[k];
+                    dist_to_segment(p, a, b) <= rho
+                })
+            })
+        })
+    }
+}

@@ -1,17 +1,32 @@
 //! Engraving strategies: which lines the tool centre follows in the text plane.
 //!
 //! - `outline` traces every glyph contour with the tool centre on the contour.
+//!   With [`OutlineOffset::Inside`] the tool centre runs the tool radius inside each
+//!   contour instead, so letters keep their size; see `offset.rs`.
 //! - `fill` pockets the glyph interiors with scan lines along the baseline. The lines
 //!   are clipped so the tool (its radius where it meets the surface at the cut depth)
 //!   never crosses a glyph's edge, and consecutive lines are linked where the link
-//!   itself stays inside, so each stem is cut in one zig-zag.
+//!   itself stays inside, so each stem is cut in one zig-zag. With
+//!   [`FillPattern::Offset`] it cuts contour-parallel loops instead, and a finishing
+//!   pass can follow the letter edges; see `offset.rs`.
 //! - `vcarve` (V-bits only) walks every contour with the tool centre on the medial
 //!   axis, its depth from the local half-width, and clears the wide parts flat at the
 //!   cap depth; see `vcarve.rs`.
+//! - `centerline` follows the strokes of single-stroke fonts (and stroked SVG lines),
+//!   one pass per stroke; for outline fonts it follows the medial axis of each stroke
+//!   (see `medial.rs`).
+//!
+//! Open strokes (single-stroke glyphs, stroked SVG lines) have no area: every strategy
+//! cuts them along their centre line at the engraving depth.
 
 mod fill;
 mod geometry;
+mod medial;
+mod offset;
 mod order;
+mod region;
+
+pub use offset::{FillPattern, OutlineOffset, DEFAULT_OFFSET_TOL};
 
 pub use order::order_strokes;
 
@@ -46,11 +61,14 @@ pub enum Strategy {
     /// `half-width / tan(angle/2)` (less the tip flat's share), capped at the engraving
     /// depth, with a flat-bottom clearing pass at the cap where the letter is wider.
     VCarve,
+    /// One pass along each stroke of a single-stroke font (`--font hershey:NAME`) or
+    /// stroked SVG line.
+    Centerline,
 }
 
 impl Strategy {
     /// Names accepted by [`Strategy::parse`].
-    pub const NAMES: &'static [&'static str] = &["outline", "fill", "vcarve"];
+    pub const NAMES: &'static [&'static str] = &["outline", "fill", "vcarve", "centerline"];
 
     /// Parses a strategy name.
     pub fn parse(text: &str) -> Result<Self> {
@@ -58,6 +76,7 @@ impl Strategy {
             "outline" => Ok(Self::Outline),
             "fill" => Ok(Self::Fill),
             "vcarve" | "v-carve" => Ok(Self::VCarve),
+            "centerline" | "centreline" => Ok(Self::Centerline),
             _ => Err(CoreError::BadSpec {
                 what: "strategy".into(),
                 given: text.into(),
@@ -73,6 +92,7 @@ impl std::fmt::Display for Strategy {
             Strategy::Outline => "outline",
             Strategy::Fill => "fill",
             Strategy::VCarve => "vcarve",
+            Strategy::Centerline => "centerline",
         })
     }
 }
@@ -83,11 +103,25 @@ impl std::fmt::Display for Strategy {
 pub struct StrategyOptions {
     /// The strategy. Default [`Strategy::Fill`].
     pub strategy: Strategy,
-    /// Distance between fill scan lines (mm; for `vcarve`, between the lines of the
-    /// flat-bottom clearing pass); `None` means [`DEFAULT_STEPOVER_FRACTION`] of the
-    /// tool's cutting width at the cut depth (`vcarve`: the stepover that leaves ridges
-    /// no higher than [`crate::VCARVE_FLAT_SCALLOP`], if smaller).
+    /// Distance between fill scan lines or offset loops (mm; for `vcarve`, between the
+    /// lines of the flat-bottom clearing pass); `None` means
+    /// [`DEFAULT_STEPOVER_FRACTION`] of the tool's cutting width at the cut depth
+    /// (`vcarve`: the stepover that leaves ridges no higher than
+    /// [`crate::VCARVE_FLAT_SCALLOP`], if smaller).
     pub stepover: Option<f64>,
+    /// How `fill` clears the letters: scan lines or contour-parallel loops. Default
+    /// [`FillPattern::Hatch`].
+    pub fill_pattern: FillPattern,
+    /// `fill` only: after clearing, one more pass with the tool centre exactly the tool
+    /// radius inside every contour, so the letter edges are cut clean (with
+    /// [`FillPattern::Offset`] the outermost loops are that pass and are cut last).
+    /// Default false.
+    pub finish: bool,
+    /// `outline` only: where the tool centre runs. Default [`OutlineOffset::OnContour`].
+    pub outline_offset: OutlineOffset,
+    /// Chord tolerance for flattening the arcs of offset loops (mm). Default
+    /// [`DEFAULT_OFFSET_TOL`].
+    pub offset_tolerance: f64,
 }
 
 impl Default for StrategyOptions {
@@ -95,6 +129,10 @@ impl Default for StrategyOptions {
         Self {
             strategy: Strategy::Fill,
             stepover: None,
+            fill_pattern: FillPattern::Hatch,
+            finish: false,
+            outline_offset: OutlineOffset::OnContour,
+            offset_tolerance: DEFAULT_OFFSET_TOL,
         }
     }
 }
@@ -109,6 +147,30 @@ impl StrategyOptions {
     /// Sets the fill stepover (mm).
     pub fn with_stepover(mut self, stepover: f64) -> Self {
         self.stepover = Some(stepover);
+        self
+    }
+
+    /// Sets the fill pattern.
+    pub fn with_fill_pattern(mut self, pattern: FillPattern) -> Self {
+        self.fill_pattern = pattern;
+        self
+    }
+
+    /// Asks for (or not) a finishing pass along the letter edges after `fill`.
+    pub fn with_finish(mut self, finish: bool) -> Self {
+        self.finish = finish;
+        self
+    }
+
+    /// Sets where `outline` runs the tool centre.
+    pub fn with_outline_offset(mut self, offset: OutlineOffset) -> Self {
+        self.outline_offset = offset;
+        self
+    }
+
+    /// Sets the chord tolerance for the arcs of offset loops (mm).
+    pub fn with_offset_tolerance(mut self, mm: f64) -> Self {
+        self.offset_tolerance = mm;
         self
     }
 }
@@ -167,19 +229,127 @@ pub fn plan_strokes(
     options: &StrategyOptions,
 ) -> Result<StrokePlan> {
     let radius = tool.radius_at(depth);
+    let tol = crate::error::check_range(
+        "offset arc tolerance (mm)",
+        options.offset_tolerance,
+        1e-5,
+        0.1,
+    )?;
+    // The finishing pass of `fill`, cut after everything else.
+    let mut finish = Vec::new();
     let mut plan = match options.strategy {
-        Strategy::Outline => outline(layout, tool, radius),
+        Strategy::Outline => match options.outline_offset {
+            OutlineOffset::OnContour => outline(layout, tool, radius),
+            OutlineOffset::Inside => offset::outline_inside(layout, tool, radius, tol)?,
+        },
         Strategy::Fill => {
             let step = match options.stepover {
                 Some(s) => crate::error::check_range("--stepover (mm)", s, 1e-3, 10.0)?,
                 None => DEFAULT_STEPOVER_FRACTION * 2.0 * radius,
             };
-            fill(layout, tool, radius, step)?
+            match options.fill_pattern {
+                FillPattern::Hatch => {
+                    let mut plan = fill(layout, tool, radius, step)?;
+                    if options.finish {
+                        let (loops, warnings) = offset::finish_loops(layout, radius, tol);
+                        finish = loops;
+                        plan.warnings.extend(warnings);
+                    }
+                    plan
+                }
+                FillPattern::Offset => {
+                    let (plan, loops) =
+                        offset::offset_fill(layout, tool, radius, step, tol, options.finish)?;
+                    finish = loops;
+                    plan
+                }
+            }
         }
         Strategy::VCarve => crate::vcarve::vcarve(layout, tool, depth, options.stepover)?,
+        Strategy::Centerline => centerline(layout, tool, radius)?,
     };
+    let open = open_strokes(layout);
+    if !open.is_empty() && matches!(options.strategy, Strategy::Fill | Strategy::VCarve) {
+        plan.warnings.push(format!(
+            "{} open stroke(s) (a single-stroke font or stroked SVG lines) have no area to {}: they are cut along their centre lines at full depth; --strategy centerline says so explicitly",
+            open.len(),
+            options.strategy
+        ));
+    }
+    plan.strokes.extend(open);
     plan.strokes = order_strokes(std::mem::take(&mut plan.strokes));
+    if !finish.is_empty() {
+        let at = plan.strokes.last().and_then(order::end_of);
+        plan.strokes.extend(order::order_strokes_from(finish, at));
+    }
     Ok(plan)
+}
+
+/// The open strokes of every glyph, cut along as they are.
+fn open_strokes(layout: &Layout2d) -> Vec<Stroke> {
+    let mut out = Vec::new();
+    for (gi, g) in layout.glyphs.iter().enumerate() {
+        for (si, s) in g.strokes.iter().enumerate() {
+            if s.len() >= 2 {
+                out.push(Stroke::new(
+                    s.clone(),
+                    false,
+                    format!("glyph {gi} {:?} stroke {si}", g.ch),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `centerline`: one pass along the medial axis of each stroke of an outline glyph
+/// (see `medial.rs`); the open strokes of single-stroke glyphs are added by
+/// [`plan_strokes`].
+fn centerline(layout: &Layout2d, tool: &Tool, radius: f64) -> Result<StrokePlan> {
+    let mut strokes = Vec::new();
+    let (mut too_wide, mut too_narrow) = (Vec::new(), Vec::new());
+    for (gi, g) in layout.glyphs.iter().enumerate() {
+        let lines = medial::glyph_centerlines(g)?;
+        for (li, line) in lines.into_iter().enumerate() {
+            let widest = line.iter().map(|p| p.half_width).fold(0.0, f64::max);
+            if line.iter().any(|p| p.half_width < radius * (1.0 - 1e-6)) {
+                too_narrow.push(g.ch);
+            }
+            if widest > 2.0 * radius {
+                too_wide.push(g.ch);
+            }
+            let mut points: Vec<Point2> = line.iter().map(|p| p.at).collect();
+            let closed = points.len() > 3 && (points[0] - points[points.len() - 1]).norm() < 1e-9;
+            if closed {
+                points.pop();
+            }
+            strokes.push(Stroke::new(
+                points,
+                closed,
+                format!("glyph {gi} {:?} centerline {li}", g.ch),
+            ));
+        }
+    }
+    let mut warnings = Vec::new();
+    if !too_narrow.is_empty() {
+        warnings.push(format!(
+            "the tool ({tool}) cuts {:.3} mm wide, wider than parts of the strokes of {}: the groove runs over their edges; use a narrower tool or a larger --height",
+            2.0 * radius,
+            describe_chars(&too_narrow)
+        ));
+    }
+    if !too_wide.is_empty() {
+        warnings.push(format!(
+            "centerline cuts one {:.3} mm groove along each stroke; the strokes of {} are more than twice as wide, so the groove draws their skeleton (use --strategy fill to clear them, or a single-stroke font)",
+            2.0 * radius,
+            describe_chars(&too_wide)
+        ));
+    }
+    Ok(StrokePlan {
+        strokes,
+        min_coverage: 1.0,
+        warnings,
+    })
 }
 
 fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
@@ -222,8 +392,11 @@ fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
 
 /// The x intervals, on the line `y` of the text plane, of the area a strategy means to
 /// cut with a tool of cutting radius `radius` at the surface: the glyph interiors for
-/// `fill` and `vcarve`, the contours widened by `radius` on both sides for `outline`. Sorted and
-/// merged. This is what the simulated cut is compared with.
+/// `fill`, `vcarve` and `centerline` (whose single groove must stay inside the letter),
+/// the contours widened by `radius` on both sides for `outline`, and for every
+/// strategy the open strokes widened by `radius`. Sorted and
+/// merged. This is what the simulated cut is compared with. It assumes the default
+/// [`StrategyOptions`] besides the strategy; [`intended_intervals_with`] reads them all.
 pub fn intended_intervals(
     layout: &Layout2d,
     strategy: Strategy,
@@ -231,23 +404,73 @@ pub fn intended_intervals(
     y: f64,
 ) -> Vec<(f64, f64)> {
     let reach = match strategy {
-        Strategy::Fill | Strategy::VCarve => 0.0,
+        Strategy::Fill | Strategy::VCarve | Strategy::Centerline => 0.0,
         Strategy::Outline => radius,
     };
     let mut all = Vec::new();
     for g in &layout.glyphs {
+        // Open strokes: the band the tool sweeps along them, whatever the strategy.
+        all.extend(g.strokes.iter().flat_map(|s| {
+            s.windows(2)
+                .filter_map(|w| capsule_interval(&w[0], &w[1], y, radius))
+        }));
         let (lo, hi) = y_extent(g);
         if y < lo - reach || y > hi + reach {
             continue;
         }
         let edges = edges_of(g);
         match strategy {
-            Strategy::Fill | Strategy::VCarve => all.extend(inside_intervals(&edges, y)),
+            // A centre line stays inside its letter: the letter is the limit.
+            Strategy::Fill | Strategy::VCarve | Strategy::Centerline => {
+                all.extend(inside_intervals(&edges, y));
+            }
             Strategy::Outline => all.extend(
                 edges
                     .iter()
                     .filter_map(|(a, b)| capsule_interval(a, b, y, radius)),
             ),
+        }
+    }
+    merge_intervals(all)
+}
+
+/// [`intended_intervals`] for the strategy and options of `options`: as there, except
+/// that `outline` with [`OutlineOffset::Inside`] means to cut the band from each contour
+/// to `2 × radius` inside it (the letters keep their size). Fill patterns and the
+/// finishing pass do not change the intended area (the glyph interiors).
+pub fn intended_intervals_with(
+    layout: &Layout2d,
+    options: &StrategyOptions,
+    radius: f64,
+    y: f64,
+) -> Vec<(f64, f64)> {
+    if !(options.strategy == Strategy::Outline && options.outline_offset == OutlineOffset::Inside) {
+        return intended_intervals(layout, options.strategy, radius, y);
+    }
+    let mut all = Vec::new();
+    for g in &layout.glyphs {
+        // Open strokes: the band the tool sweeps along them, as for every strategy.
+        all.extend(g.strokes.iter().flat_map(|s| {
+            s.windows(2)
+                .filter_map(|w| capsule_interval(&w[0], &w[1], y, radius))
+        }));
+        let (lo, hi) = y_extent(g);
+        if y < lo || y > hi {
+            continue;
+        }
+        let edges = edges_of(g);
+        let near = merge_intervals(
+            edges
+                .iter()
+                .filter_map(|(a, b)| capsule_interval(a, b, y, 2.0 * radius))
+                .collect(),
+        );
+        for (s, e) in inside_intervals(&edges, y) {
+            all.extend(
+                near.iter()
+                    .map(|&(ns, ne)| (ns.max(s), ne.min(e)))
+                    .filter(|(a, b)| a < b),
+            );
         }
     }
     merge_intervals(all)
@@ -271,7 +494,13 @@ pub(crate) fn describe_chars(chars: &[char]) -> String {
     v.sort_unstable();
     v.dedup();
     v.iter()
-        .map(|c| format!("'{c}'"))
+        .map(|&c| {
+            if c == crate::artwork::ARTWORK_CHAR {
+                "the SVG artwork".to_string()
+            } else {
+                format!("'{c}'")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -292,7 +521,7 @@ mod tests {
             glyphs: vec![Glyph {
                 ch: 'I',
                 contours: vec![c],
-                line: 0,
+                ..Glyph::default()
             }],
             width: w,
             cap_height: h,
@@ -344,7 +573,7 @@ mod tests {
             glyphs: vec![Glyph {
                 ch: 'O',
                 contours: vec![outer, inner],
-                line: 0,
+                ..Glyph::default()
             }],
             width: 2.0,
             cap_height: 2.0,

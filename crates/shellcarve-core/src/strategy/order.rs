@@ -8,9 +8,24 @@ use crate::math::Point2;
 /// reversed, with its depths, when that is its last point); a closed stroke is entered
 /// at its nearest vertex. What is cut does not change, only the order.
 pub fn order_strokes(strokes: Vec<Stroke>) -> Vec<Stroke> {
+    order_strokes_from(strokes, None)
+}
+
+/// Where the tool is after cutting `stroke`: back at the start of a closed stroke, at
+/// the last point of an open one.
+pub(super) fn end_of(stroke: &Stroke) -> Option<Point2> {
+    if stroke.closed {
+        stroke.points.first().copied()
+    } else {
+        stroke.points.last().copied()
+    }
+}
+
+/// [`order_strokes`] with the tool starting at `at` (`None`: at the first stroke).
+pub(super) fn order_strokes_from(strokes: Vec<Stroke>, at: Option<Point2>) -> Vec<Stroke> {
+    let mut at = at;
     let mut left: Vec<Option<Stroke>> = strokes.into_iter().map(Some).collect();
     let mut out = Vec::with_capacity(left.len());
-    let mut at: Option<Point2> = None;
     loop {
         // (index, entry vertex, reverse?) of the nearest remaining stroke.
         let mut best: Option<(f64, usize, usize, bool)> = None;
@@ -48,11 +63,7 @@ pub fn order_strokes(strokes: Vec<Stroke>) -> Vec<Stroke> {
                 d.rotate_left(v);
             }
         }
-        at = if st.closed {
-            st.points.first().copied()
-        } else {
-            st.points.last().copied()
-        };
+        at = end_of(&st);
         out.push(st);
     }
     out

@@ -16,6 +16,7 @@ use std::fmt::Debug;
 use crate::math::{Point3, UnitVector3, Vector3};
 
 mod egg;
+mod fit;
 mod profile;
 mod revolved;
 mod spec;
@@ -24,6 +25,10 @@ mod spheroid;
 mod tests;
 
 pub use egg::{HugelschafferEgg, HugelschafferMeridian, NarushinEgg, NarushinMeridian};
+pub use fit::{
+    fit_probe, FitOptions, FitParameter, Probe, ProbeFit, ProbePoint, DEFAULT_FIT_ITERATIONS,
+    DEFAULT_FIT_TOL, DEFAULT_MAX_NOISE_GAIN, PROBE_POINTS_PER_PARAMETER,
+};
 pub use profile::{ProfileMeridian, ProfileShell};
 pub(crate) use revolved::gauss_integral;
 pub use revolved::{CurvePoint, MeridianCurve, Revolved};
