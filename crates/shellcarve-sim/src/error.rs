@@ -55,6 +55,12 @@ pub enum SimError {
         /// through it), when there is one.
         first_move_everywhere: Option<usize>,
     },
+    /// A holder description could not be read.
+    #[error("cannot understand holder {given:?}: expected LENGTHxDIAMETER or LENGTHxDIAMETER@STICKOUT in mm, e.g. 40x16@15 (a 16 mm collet nut 40 mm long, 15 mm of tool out)")]
+    BadHolder {
+        /// The text given.
+        given: String,
+    },
     /// The rayon thread pool could not be built.
     #[error("cannot start {threads} simulation threads: {reason}")]
     ThreadPool {

@@ -47,6 +47,7 @@ mod body;
 mod depth_map;
 mod design;
 mod error;
+mod holder;
 mod options;
 mod simulate;
 mod verify;
@@ -60,6 +61,7 @@ pub use design::{
     OVERCUT_SEARCH_RADIUS,
 };
 pub use error::SimError;
+pub use holder::{check_holder, Holder, HolderFinding, HOLDER_MIN_CLEARANCE, HOLDER_SAMPLE_STEP};
 pub use options::{
     Progress, SimOptions, DEFAULT_MARGIN, DEFAULT_MAX_AXIS_TURN, DEFAULT_MAX_TILES, DEFAULT_TEXEL,
     DEFAULT_TOOL_LENGTH,
