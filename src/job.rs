@@ -5,21 +5,23 @@
 use std::collections::BTreeMap;
 
 use shellcarve_core::{
-    auto_cap_height, engrave_strokes, layout_text, plan_strokes, Align, EggSpec, EngraveOptions,
-    Font, LayoutOptions, MoveKind, Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight,
-    Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    auto_cap_height, engrave_strokes, layout_text, measure_lines, place_artwork, plan_strokes,
+    Align, Artwork, EggSpec, EngraveOptions, Font, Layout2d, LayoutOptions, MoveKind, ProbeFit,
+    Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight, Tool, Toolpath, DEFAULT_DEPTH,
+    DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
     check_program_limits, estimate_cycle_time, joints_of, machine_by_name, plan_program,
     sample_motion, Machine, MachineConfig, MachineProgram, PlanOptions, SampleOptions, DEFAULT_RPM,
 };
-use shellcarve_sim::{DepthMap, SimOptions};
+use shellcarve_sim::{DepthMap, Holder, SimOptions};
 
 use crate::design::IntendedDesign;
 use crate::error::{Error, Result};
 use crate::report::{
-    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, Report, SimReport,
+    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, ProbeFitReport,
+    Report, SimReport,
 };
 
 /// The reference phrase of the mission.
@@ -73,6 +75,18 @@ pub struct EngraveJob {
     pub shell_thickness: Option<f64>,
     /// Simulation options (texel size etc.).
     pub sim: SimOptions,
+    /// Artwork (an SVG logo) engraved after the text, or alone when the text is empty.
+    /// Default none.
+    pub artwork: Option<Artwork>,
+    /// Height of the artwork (mm). Default: the cap height.
+    pub artwork_height: Option<f64>,
+    /// A shell fitted to probed points (see [`shellcarve_core::fit_probe`]): when set,
+    /// its fitted egg is the shell (in place of `egg`) and the toolpath, planned in the
+    /// egg's own frame, is moved by its pose into the workpiece frame where the egg
+    /// sits before it is posted. Default none (the egg at the origin, axis along Z).
+    pub probe: Option<ProbeFit>,
+    /// The tool holder checked against the shell. Default [`Holder::DEFAULT`].
+    pub holder: Holder,
 }
 
 impl Default for EngraveJob {
@@ -94,6 +108,10 @@ impl Default for EngraveJob {
             dialect: Dialect::LinuxcncTcp,
             shell_thickness: None,
             sim: SimOptions::default(),
+            artwork: None,
+            artwork_height: None,
+            probe: None,
+            holder: Holder::DEFAULT,
         }
     }
 }
@@ -128,6 +146,19 @@ impl EngraveJob {
         self.height = height;
         self
     }
+
+    /// Engraves on a shell fitted to probed points: sets [`EngraveJob::probe`] and
+    /// makes `egg` the fitted egg.
+    pub fn with_probe(mut self, fit: ProbeFit) -> Self {
+        self.egg = fit.egg.clone();
+        self.probe = Some(fit);
+        self
+    }
+
+    /// The shell engraved: the fitted egg of [`EngraveJob::probe`], or `egg`.
+    pub fn shell(&self) -> &EggSpec {
+        self.probe.as_ref().map_or(&self.egg, |p| &p.egg)
+    }
 }
 
 /// The result of [`engrave`]: the program, the simulation and the report.
@@ -135,7 +166,8 @@ impl EngraveJob {
 pub struct Engraving {
     /// The G-code program.
     pub gcode: String,
-    /// The intended toolpath in the workpiece frame.
+    /// The intended toolpath in the workpiece frame (where a probe fit placed the egg,
+    /// when the job has one).
     pub toolpath: Toolpath,
     /// The verified simulation of the G-code.
     pub simulation: Simulation,
@@ -173,6 +205,13 @@ pub struct SimulateJob {
     /// Hold only the window's maximum: for programs whose depth varies by design
     /// (V-carving), where shallow cuts near the letters' edges are meant. Default false.
     pub depth_max_only: bool,
+    /// A shell fitted to probed points: when set, its fitted egg is the shell (in place
+    /// of `egg`) and the program's motion is moved by the inverse of its pose into the
+    /// egg's own frame before the simulation. Default none.
+    pub probe: Option<ProbeFit>,
+    /// The tool holder: the check fails where it comes within
+    /// [`shellcarve_sim::HOLDER_MIN_CLEARANCE`] of the shell. Default [`Holder::DEFAULT`].
+    pub holder: Holder,
 }
 
 impl Default for SimulateJob {
@@ -188,6 +227,8 @@ impl Default for SimulateJob {
             shell_thickness: None,
             sim: SimOptions::default(),
             depth_max_only: false,
+            probe: None,
+            holder: Holder::DEFAULT,
         }
     }
 }
@@ -197,7 +238,8 @@ impl Default for SimulateJob {
 pub struct Simulation {
     /// The shell surface.
     pub surface: Box<dyn Surface>,
-    /// The tool motion as the controller executes the program (workpiece frame).
+    /// The tool motion as the controller executes the program, in the egg's own frame
+    /// (the workpiece frame unless a probe fit moved the egg).
     pub motion: Toolpath,
     /// The simulated cut depths.
     pub depth_map: DepthMap,
@@ -318,13 +360,69 @@ pub fn resolve_machine(spec: &str) -> Result<Box<dyn Machine>> {
     Ok(machine_by_name(spec)?)
 }
 
+/// The laid-out text and artwork of a job, and the cap height used. `Auto` picks the
+/// largest cap height at which text, gap and artwork (as tall as the cap height unless
+/// its height is given) span at most [`shellcarve_core::AUTO_LENGTH_FRACTION`] of
+/// `around`.
+fn layout_job(job: &EngraveJob, around: f64, options: &LayoutOptions) -> Result<(Layout2d, f64)> {
+    let has_text = !job.text.trim().is_empty();
+    let Some(art) = &job.artwork else {
+        let cap = match job.height {
+            TextHeight::Auto => auto_cap_height(&job.font, &job.text, around, options)?,
+            TextHeight::CapHeight(h) => h,
+        };
+        return Ok((layout_text(&job.font, &job.text, cap, options)?, cap));
+    };
+    let art_h = |cap: f64| job.artwork_height.unwrap_or(cap);
+    let cap = match job.height {
+        TextHeight::CapHeight(h) => h,
+        TextHeight::Auto if !has_text => {
+            let target = shellcarve_core::AUTO_LENGTH_FRACTION * around;
+            let h = (shellcarve_core::AUTO_HEIGHT_MAX.min(target / art.aspect()) * 100.0).floor()
+                / 100.0;
+            if h.is_nan() || h < 0.1 {
+                // Even 0.1 mm tall, the artwork is longer than the shell is round.
+                return Err(shellcarve_core::CoreError::TextTooLong {
+                    text_mm: 0.1 * art.aspect(),
+                    available_mm: around,
+                }
+                .into());
+            }
+            h
+        }
+        TextHeight::Auto => {
+            // Widths are affine in the cap height; shrink until text, gap and art fit.
+            let target = shellcarve_core::AUTO_LENGTH_FRACTION * around;
+            let mut h = auto_cap_height(&job.font, &job.text, around, options)?;
+            for _ in 0..8 {
+                let text_w = measure_lines(&job.font, &job.text, h, options)?
+                    .into_iter()
+                    .fold(0.0, f64::max);
+                let total = text_w + shellcarve_core::ARTWORK_GAP * h + art.aspect() * art_h(h);
+                if total <= target {
+                    break;
+                }
+                h = (h * target / total * 100.0).floor() / 100.0;
+            }
+            h
+        }
+    };
+    let text = if has_text {
+        Some(layout_text(&job.font, &job.text, cap, options)?)
+    } else {
+        None
+    };
+    Ok((place_artwork(text, art, art_h(cap))?, cap))
+}
+
 /// Plans, posts, reads back and simulates the engraving of `job.text`.
 ///
 /// Returns an error, and nothing to write, when any input is bad, any pose is out of
 /// reach, or the simulated cut fails a check (depth outside the window, a rapid
 /// through the shell, an axis limit, breakthrough).
 pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
-    let surface = job.egg.build()?;
+    let egg = job.shell();
+    let surface = egg.build()?;
     let tool = job.tool.validate()?;
     let mut warnings = Vec::new();
     let depth = job.engrave.depth;
@@ -342,16 +440,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         .with_line_spacing(job.line_spacing);
     let map = SurfaceMap::from_options(surface.as_ref(), &job.engrave)?;
     let r0 = map.r0();
-    let cap = match job.height {
-        TextHeight::Auto => auto_cap_height(
-            &job.font,
-            &job.text,
-            std::f64::consts::TAU * r0,
-            &layout_options,
-        )?,
-        TextHeight::CapHeight(h) => h,
-    };
-    let mut layout = layout_text(&job.font, &job.text, cap, &layout_options)?;
+    let (mut layout, cap) = layout_job(job, std::f64::consts::TAU * r0, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
     map.check_fit(
         surface.as_ref(),
@@ -386,15 +475,24 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
     warnings.extend(plan.warnings.iter().cloned());
     let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
-    let header = vec![
+    // Planned in the egg's own frame; posted where the probed egg sits.
+    let toolpath = match &job.probe {
+        Some(fit) => toolpath.transformed(&fit.pose),
+        None => toolpath,
+    };
+    let mut header = vec![
         format!(
-            "shellcarve {}: engrave {:?}",
+            "shellcarve {}: engrave {:?}{}",
             env!("CARGO_PKG_VERSION"),
-            job.text
+            job.text,
+            job.artwork
+                .as_ref()
+                .map(|a| format!(" with artwork {}", a.name()))
+                .unwrap_or_default()
         ),
         format!(
             "egg {} / font {} at cap height {cap:.2} mm / strategy {}",
-            job.egg,
+            egg,
             job.font.name(),
             job.strategy.strategy
         ),
@@ -408,6 +506,18 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             job.dialect
         ),
     ];
+    if let Some(fit) = &job.probe {
+        let c = fit.centre();
+        header.push(format!(
+            "egg placed by probe fit ({} points, RMS {:.3} mm): centre ({:.3}, {:.3}, {:.3}) mm, axis tilted {:.3} deg",
+            fit.points,
+            fit.rms,
+            c.x,
+            c.y,
+            c.z,
+            fit.tilt().to_degrees()
+        ));
+    }
     let mut plan_options = PlanOptions::default()
         .with_mode(job.dialect.control_mode())
         .with_rpm(job.rpm);
@@ -417,7 +527,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         shellcarve_gcode::emit_for_machine(&planned.program, job.dialect, machine.as_ref())?;
 
     let sim_job = SimulateJob {
-        egg: job.egg.clone(),
+        egg: egg.clone(),
         tool,
         dialect: job.dialect,
         machine: job.machine.clone(),
@@ -429,12 +539,15 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         // V-carve depths follow the letters' width up to the cap (`depth`): only the
         // window's maximum applies.
         depth_max_only: job.strategy.strategy == Strategy::VCarve,
+        probe: job.probe.clone(),
+        holder: job.holder,
     };
     let mut simulation = simulate(&gcode, &sim_job)?;
     let intended = IntendedDesign {
         layout: layout.clone(),
         map: map.clone(),
         strategy: job.strategy.strategy,
+        outline_offset: job.strategy.outline_offset,
         radius: tool.radius_at(depth),
         depth,
     };
@@ -443,6 +556,15 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let r = &mut simulation.report;
     r.command = "engrave".into();
     r.text = Some(job.text.clone());
+    r.artwork = job.artwork.as_ref().map(|a| {
+        let (areas, strokes) = a.counts();
+        crate::report::ArtworkReport {
+            file: a.name().to_string(),
+            height_mm: job.artwork_height.unwrap_or(cap),
+            areas,
+            strokes,
+        }
+    });
     r.font = Some(job.font.name().to_string());
     r.cap_height_mm = Some(cap);
     r.text_length_mm = Some(layout.width);
@@ -471,7 +593,11 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             overcut_tolerance(job.sim.texel)
         ));
     }
-    if design.coverage < shellcarve_core::COVERAGE_WARN {
+    // A centre line means to draw the letters' skeleton, not to clear them; the plan
+    // warns about that itself.
+    if design.coverage < shellcarve_core::COVERAGE_WARN
+        && job.strategy.strategy != Strategy::Centerline
+    {
         r.warnings.push(format!(
             "only {:.0}% of the letter area is cut deeper than {} mm",
             design.coverage * 100.0,
@@ -537,7 +663,8 @@ fn compare_design(
 /// removal on the shell and checks the result. Checks that fail are recorded in the
 /// report (`checks`), not returned as errors; bad input is an error.
 pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
-    let surface = job.egg.build()?;
+    let egg = job.probe.as_ref().map_or(&job.egg, |p| &p.egg);
+    let surface = egg.build()?;
     let tool = job.tool.validate()?;
     let machine = resolve_machine(&job.machine)?;
     let mode = job.dialect.control_mode();
@@ -547,9 +674,20 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         &InterpretOptions::default().with_dialect(job.dialect),
     )?;
     let motion = sample_motion(machine.as_ref(), &program, &SampleOptions::default())?;
+    // From the workpiece frame into the frame of the egg where a probe fit placed it.
+    let motion = match &job.probe {
+        Some(fit) => motion.transformed(&fit.pose.inverse()),
+        None => motion,
+    };
     let depth_map = shellcarve_sim::simulate(surface.as_ref(), &tool, &motion, &job.sim)?;
     let stats = shellcarve_sim::depth_along_cuts(&depth_map, surface.as_ref(), &motion);
     let rapids = shellcarve_sim::check_rapids(surface.as_ref(), &motion, job.rapid_clearance);
+    let holder = shellcarve_sim::check_holder(
+        surface.as_ref(),
+        &motion,
+        &job.holder,
+        shellcarve_sim::HOLDER_MIN_CLEARANCE,
+    );
     let limits = check_program_limits(machine.as_ref(), &program);
     let window = [job.depth - job.depth_tol, job.depth + job.depth_tol];
 
@@ -578,6 +716,30 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
             f.coord.1
         ));
     }
+    if let Some(worst) = holder
+        .iter()
+        .min_by(|a, b| a.clearance.total_cmp(&b.clearance))
+    {
+        let place = |f: &shellcarve_sim::HolderFinding| {
+            format!(
+                "{} near θ = {:.2}°, s = {:.3} mm",
+                f.line
+                    .map_or_else(|| format!("move {}", f.move_index), |l| format!("line {l}")),
+                f.coord.0.to_degrees(),
+                f.coord.1
+            )
+        };
+        failures.push(format!(
+            "the holder ({} mm across, {} mm of tool out) comes closer than {} mm to the shell in {} move(s), first on {}, worst {:.3} mm on {}; use a longer stickout (--holder LxD@STICKOUT), a slimmer holder, or keep the tool nearer the surface normal",
+            job.holder.diameter,
+            job.holder.stickout,
+            shellcarve_sim::HOLDER_MIN_CLEARANCE,
+            holder.len(),
+            place(&holder[0]),
+            worst.clearance,
+            place(worst),
+        ));
+    }
     for e in limits.iter().take(10) {
         failures.push(e.to_string());
     }
@@ -599,20 +761,30 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
             Some(b.passes)
         }
         None => {
-            warnings.push(shell_warning(f64::from(depth_map.max_depth()), &job.egg));
+            warnings.push(shell_warning(f64::from(depth_map.max_depth()), egg));
             None
         }
     };
+    if let Some(w) = job
+        .probe
+        .as_ref()
+        .and_then(|fit| fit.residual_warning(job.depth_tol))
+    {
+        warnings.push(w);
+    }
 
     let (rapid_blocks, feed_blocks) = count_blocks(&program);
     let report = Report {
         command: "simulate".into(),
         text: None,
         font: None,
+        artwork: None,
         cap_height_mm: None,
         text_length_mm: None,
-        egg: job.egg.to_string(),
+        egg: egg.to_string(),
+        probe_fit: job.probe.as_ref().map(ProbeFitReport::of),
         tool: tool.to_string(),
+        holder: job.holder.to_string(),
         strategy: None,
         machine: machine.name().to_string(),
         post: job.dialect.to_string(),
@@ -653,6 +825,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         checks: Checks {
             depth_in_window: depth_ok,
             rapids_clear: rapids.is_empty(),
+            holder_clear: holder.is_empty(),
             axis_limits_ok: limits.is_empty(),
             breakthrough_ok: breakthrough,
             overcut_ok: None,

@@ -48,8 +48,8 @@ pub use job::{
 };
 pub use output::write_atomic;
 pub use report::{
-    AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, GridAxes, MoveCounts, Report,
-    SimReport,
+    ArtworkReport, AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, GridAxes,
+    MoveCounts, ProbeFitReport, Report, SimReport,
 };
 
 pub use shellcarve_core;

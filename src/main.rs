@@ -6,13 +6,14 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use shellcarve::shellcarve_core::{
-    Align, Baseline, EggSpec, Font, MapKind, Strategy, StrategyOptions, TextHeight, Tool,
-    DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+    fit_probe, Align, Artwork, Baseline, EggSpec, FillPattern, FitOptions, Font, MapKind,
+    OutlineOffset, Probe, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE,
+    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
 use shellcarve::shellcarve_render::{MeshFormat, MeshOptions, DEFAULT_MESH_TEXEL};
-use shellcarve::shellcarve_sim::{Progress, DEFAULT_TEXEL};
+use shellcarve::shellcarve_sim::{Holder, Progress, DEFAULT_TEXEL};
 use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
 
 /// Prints to standard output; a reader that closes the pipe early
@@ -56,7 +57,8 @@ enum Command {
     /// G-code tools: `canon PROGRAM` prints our reading of a program.
     #[command(subcommand)]
     Gcode(GcodeCommand),
-    /// List the embedded font and the fonts found on this system.
+    /// List the embedded font, the built-in single-stroke fonts and the fonts found on
+    /// this system.
     Fonts,
 }
 
@@ -69,6 +71,17 @@ struct ShellArgs {
     /// pole), or a preset: chicken, duck, goose, ostrich.
     #[arg(long, default_value = "spheroid:57x43")]
     egg: String,
+    /// The tool holder, checked against the shell along the whole motion:
+    /// LENGTHxDIAMETER@STICKOUT in mm (STICKOUT = tool out of the collet, tip to the
+    /// holder's face). Default: an ER11 nut with the spindle nose, 16 mm across.
+    #[arg(long, default_value = "40x16@15")]
+    holder: String,
+    /// Points probed on the shell: a CSV file of x,y,z rows (mm, workpiece frame; a
+    /// header line and # comments allowed). The --egg model's dimensions (a preset fits
+    /// as a Hügelschäffer egg, a profile keeps its shape) and the egg's position and
+    /// axis tilt are fitted to them, and the cut follows the fitted shell where it sits.
+    #[arg(long, value_name = "FILE.csv")]
+    probe: Option<PathBuf>,
     /// The tool: ball:D, flat:D or v:ANGLE:TIP (mm, degrees).
     #[arg(long, default_value = "ball:0.2")]
     tool: String,
@@ -126,8 +139,8 @@ struct ShellArgs {
 #[derive(Debug, Args)]
 struct EngraveArgs {
     /// The text to engrave; a newline (or the two characters \n) starts a new line.
-    #[arg(default_value = REFERENCE_PHRASE)]
-    text: String,
+    /// Default: the reference phrase, or nothing when --svg is given.
+    text: Option<String>,
     /// A line of text (repeat for several lines; replaces TEXT).
     #[arg(long = "line", value_name = "TEXT", conflicts_with = "text")]
     lines: Vec<String>,
@@ -139,16 +152,29 @@ struct EngraveArgs {
     /// stack below it.
     #[arg(long, default_value_t = shellcarve::shellcarve_core::DEFAULT_LINE_SPACING, allow_negative_numbers = true)]
     line_spacing: f64,
+    /// SVG artwork (paths only: filled shapes are areas, stroked-only paths are lines)
+    /// engraved after the text, or alone when no text is given.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Height of the SVG artwork (mm); default: the cap height.
+    #[arg(
+        long,
+        value_name = "MM",
+        allow_negative_numbers = true,
+        requires = "svg"
+    )]
+    svg_height: Option<f64>,
     /// Write the G-code here (default: standard output).
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Plan, simulate and check, print what would be cut, and write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// A TrueType/OpenType font file (.ttf, .otf, .ttc); default: the embedded DejaVu
-    /// Sans Bold.
+    /// A TrueType/OpenType font file (.ttf, .otf, .ttc), or hershey:NAME for a built-in
+    /// single-stroke font (see `shellcarve fonts`); default: the embedded DejaVu Sans
+    /// Bold.
     #[arg(long)]
-    font: Option<PathBuf>,
+    font: Option<String>,
     /// Face index in a font collection (.ttc).
     #[arg(long, default_value_t = 0)]
     font_index: u32,
@@ -159,11 +185,24 @@ struct EngraveArgs {
     /// Extra space after every letter (mm).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     letter_spacing: f64,
-    /// outline (trace the letters' contours), fill (pocket them) or vcarve (V-bits
+    /// outline (trace the letters' contours), fill (pocket them), vcarve (V-bits
     /// only: depth from the letter's local half-width, capped at --depth, flat-bottom
-    /// clearing where wider; the depth window then applies as a maximum only).
+    /// clearing where wider; the depth window then applies as a maximum only) or
+    /// centerline (one pass along each stroke of a single-stroke font).
     #[arg(long, default_value = "fill")]
     strategy: String,
+    /// How fill clears the letters: hatch (linked scan lines along the baseline) or
+    /// offset (contour-parallel loops, from the letter edge inward).
+    #[arg(long, default_value = "hatch")]
+    fill_pattern: String,
+    /// After fill, one pass around every letter edge (the tool just touching it), so
+    /// the edges are cut clean.
+    #[arg(long)]
+    finish: bool,
+    /// With outline: run the tool centre one cutting radius inside each contour, so
+    /// the letters keep their size (default: the centre on the contour).
+    #[arg(long)]
+    outline_inside: bool,
     /// Distance between fill passes (mm); default 35% of the tool's cutting width.
     #[arg(long, allow_negative_numbers = true)]
     stepover: Option<f64>,
@@ -281,6 +320,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "default  {}",
                 shellcarve::shellcarve_core::EMBEDDED_FONT_NAME
             );
+            for (name, what) in shellcarve::shellcarve_core::HERSHEY_FONTS {
+                outln!("hershey:{name}  {what} (built in, single stroke)");
+            }
             for (path, names) in system_fonts() {
                 if names.len() == 1 {
                     outln!("{}  {}", path.display(), names[0]);
@@ -291,6 +333,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            outln!(
+                "\nCredit for the hershey: fonts: {}",
+                shellcarve::shellcarve_core::HERSHEY_CREDIT
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -334,6 +380,13 @@ fn system_fonts() -> Vec<(PathBuf, Vec<String>)> {
 fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
     let mut job = SimulateJob::default();
     job.egg = EggSpec::parse(&shell.egg)?;
+    if let Some(path) = &shell.probe {
+        let probe = Probe::from_file(path)?;
+        let fit = fit_probe(&job.egg, &probe, &FitOptions::default())?;
+        eprintln!("{}", fit.summary());
+        job.egg = fit.egg.clone();
+        job.probe = Some(fit);
+    }
     job.tool = Tool::parse(&shell.tool)?;
     job.dialect = Dialect::parse(&shell.post)?;
     let machine = shellcarve::resolve_machine(&shell.machine)?;
@@ -342,6 +395,7 @@ fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
     job.depth = shell.depth;
     job.depth_tol = shell.depth_tol;
     job.shell_thickness = shell.shell_thickness;
+    job.holder = Holder::parse(&shell.holder)?;
     job.sim = job
         .sim
         .clone()
@@ -512,30 +566,49 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     if let Some(o) = &args.output {
         outputs.push(o);
     }
-    let inputs: Vec<&Path> = args.font.iter().map(PathBuf::as_path).collect();
+    let inputs: Vec<&Path> = args
+        .font
+        .iter()
+        .filter(|f| !f.starts_with("hershey:"))
+        .map(Path::new)
+        .chain(args.svg.as_deref())
+        .chain(args.shell.probe.as_deref())
+        .collect();
     check_outputs(&inputs, &outputs)?;
     check_shell_args(&args.shell, true)?;
 
     let sim = simulate_job(&args.shell)?;
     let mut job = EngraveJob::default();
-    job.text = if args.lines.is_empty() {
-        args.text.replace("\\n", "\n")
-    } else {
-        args.lines.join("\n")
+    job.text = match (&args.text, args.lines.is_empty(), &args.svg) {
+        (_, false, _) => args.lines.join("\n"),
+        (Some(t), true, _) => t.replace("\\n", "\n"),
+        (None, true, Some(_)) => String::new(),
+        (None, true, None) => REFERENCE_PHRASE.to_string(),
     };
+    if let Some(svg) = &args.svg {
+        job.artwork = Some(Artwork::from_svg_file(svg)?);
+    }
+    job.artwork_height = args.svg_height;
     job.align = Align::parse(&args.align)?;
     job.line_spacing = args.line_spacing;
     job.font = match &args.font {
-        Some(p) => Font::from_file(p, args.font_index)?,
+        Some(spec) => Font::from_spec(spec, args.font_index)?,
         None => Font::embedded(),
     };
     job.height = TextHeight::parse(&args.height)?;
     job.letter_spacing = args.letter_spacing;
     job.egg = sim.egg.clone();
+    job.probe = sim.probe.clone();
     job.tool = sim.tool;
     let mut strategy = StrategyOptions::default().with_strategy(Strategy::parse(&args.strategy)?);
     if let Some(s) = args.stepover {
         strategy = strategy.with_stepover(s);
+    }
+    strategy = strategy
+        .with_fill_pattern(FillPattern::parse(&args.fill_pattern)?)
+        .with_finish(args.finish);
+    if args.outline_inside {
+        strategy = strategy.with_outline_offset(OutlineOffset::Inside);
     }
     job.strategy = strategy;
     job.engrave = job
@@ -557,6 +630,7 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
     job.dialect = sim.dialect;
     job.shell_thickness = sim.shell_thickness;
     job.sim = sim.sim.clone();
+    job.holder = sim.holder;
 
     let engraving = shellcarve::engrave(&job)?;
     let summary = engraving.report().summary();
@@ -581,7 +655,10 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
 }
 
 fn simulate(args: SimulateArgs) -> Result<ExitCode> {
-    check_outputs(&[&args.program], &shell_outputs(&args.shell))?;
+    let inputs: Vec<&Path> = std::iter::once(args.program.as_path())
+        .chain(args.shell.probe.as_deref())
+        .collect();
+    check_outputs(&inputs, &shell_outputs(&args.shell))?;
     check_shell_args(&args.shell, false)?;
     let job = simulate_job(&args.shell)?;
     let text = std::fs::read_to_string(&args.program)

@@ -14,14 +14,21 @@ pub struct Report {
     pub text: Option<String>,
     /// The font used (engrave only).
     pub font: Option<String>,
+    /// The SVG artwork engraved with or instead of the text, and its height (mm).
+    pub artwork: Option<ArtworkReport>,
     /// Cap height chosen or given (mm; engrave only).
     pub cap_height_mm: Option<f64>,
     /// Length of the line along the baseline (mm; engrave only).
     pub text_length_mm: Option<f64>,
-    /// The shell, e.g. `spheroid:57x43`.
+    /// The shell, e.g. `spheroid:57x43` (the fitted one with a probe fit).
     pub egg: String,
+    /// The shell fitted to probed points and where it sits (with `--probe` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe_fit: Option<ProbeFitReport>,
     /// The tool, e.g. `ball:0.2`.
     pub tool: String,
+    /// The tool holder checked against the shell: `LENGTHxDIAMETER@STICKOUT` (mm).
+    pub holder: String,
     /// The strategy (engrave only).
     pub strategy: Option<String>,
     /// The machine preset.
@@ -77,6 +84,72 @@ pub struct Report {
     pub checks: Checks,
     /// Warnings for the user.
     pub warnings: Vec<String>,
+}
+
+/// A shell fitted to probed points (`--probe`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ProbeFitReport {
+    /// The probe file.
+    pub file: String,
+    /// The fitted shell, e.g. `hugelschaffer:57.213x43.101x2.004`.
+    pub egg: String,
+    /// Number of points.
+    pub points: usize,
+    /// Root-mean-square distance of the points from the fitted surface (mm).
+    pub rms_mm: f64,
+    /// Largest distance of a point from the fitted surface (mm).
+    pub worst_mm: f64,
+    /// The file line of that point.
+    pub worst_line: usize,
+    /// The egg's centre in the workpiece frame (mm).
+    pub centre_mm: [f64; 3],
+    /// The egg's axis (toward the pointed end) in the workpiece frame.
+    pub axis: [f64; 3],
+    /// Angle between the egg's axis and the workpiece Z axis (degrees).
+    pub axis_tilt_deg: f64,
+    /// Levenberg–Marquardt iterations.
+    pub iterations: usize,
+    /// Every fitted value with its standard uncertainty.
+    pub parameters: Vec<shellcarve_core::FitParameter>,
+}
+
+impl ProbeFitReport {
+    /// The report of a fit.
+    pub fn of(fit: &shellcarve_core::ProbeFit) -> Self {
+        let c = fit.centre();
+        let a = fit.axis();
+        Self {
+            file: fit.source.clone(),
+            egg: fit.egg.to_string(),
+            points: fit.points,
+            rms_mm: fit.rms,
+            worst_mm: fit.worst,
+            worst_line: fit.worst_line,
+            centre_mm: [c.x, c.y, c.z],
+            axis: [a.x, a.y, a.z],
+            axis_tilt_deg: fit.tilt().to_degrees(),
+            iterations: fit.iterations,
+            parameters: fit.parameters.clone(),
+        }
+    }
+
+    /// The line of the summary: the fitted shell, residuals and pose.
+    pub fn summary(&self) -> String {
+        format!(
+            "probe fit: {} from {} points, RMS {:.3} mm, worst {:.3} mm (line {} of {}), centre offset ({:.2}, {:.2}, {:.2}) mm, axis tilt {:.2}°",
+            self.egg,
+            self.points,
+            self.rms_mm,
+            self.worst_mm,
+            self.worst_line,
+            self.file,
+            self.centre_mm[0],
+            self.centre_mm[1],
+            self.centre_mm[2],
+            self.axis_tilt_deg
+        )
+    }
 }
 
 /// The distortion of the text-to-surface map over one glyph.
@@ -184,6 +257,8 @@ pub struct Checks {
     pub depth_in_window: bool,
     /// No rapid comes too close to the shell.
     pub rapids_clear: bool,
+    /// The tool holder stays clear of the shell along the whole motion.
+    pub holder_clear: bool,
     /// Every block inside the axis travel.
     pub axis_limits_ok: bool,
     /// Breakthrough check against `--shell-thickness` (absent without it).
@@ -202,6 +277,20 @@ impl Checks {
     }
 }
 
+/// SVG artwork in the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ArtworkReport {
+    /// The file it came from.
+    pub file: String,
+    /// Its height on the shell (mm).
+    pub height_mm: f64,
+    /// Filled areas (closed contours).
+    pub areas: usize,
+    /// Open strokes.
+    pub strokes: usize,
+}
+
 impl Report {
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
@@ -212,7 +301,20 @@ impl Report {
     pub fn summary(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        if let (Some(text), Some(cap)) = (&self.text, self.cap_height_mm) {
+        if let Some(p) = &self.probe_fit {
+            let _ = writeln!(s, "{}", p.summary());
+        }
+        if let Some(a) = &self.artwork {
+            let _ = writeln!(
+                s,
+                "artwork {}: {} area(s), {} stroke(s), {:.2} mm tall",
+                a.file, a.areas, a.strokes, a.height_mm
+            );
+        }
+        if let (Some(text), Some(cap)) = (
+            self.text.as_ref().filter(|t| !t.trim().is_empty()),
+            self.cap_height_mm,
+        ) {
             let lines = text.lines().count().max(1);
             let _ = writeln!(
                 s,

@@ -40,8 +40,16 @@ fn killing_a_run_never_leaves_a_partial_output() {
         let json = std::fs::read_to_string(&report).unwrap();
         assert!(json == "OLD\n" || serde_json::from_str::<serde_json::Value>(&json).is_ok());
     }
-    // Left alone, the run replaces both files whole.
+    // Left alone, the run replaces both files whole, and clears the temporary files
+    // the killed runs left behind.
     assert!(run().wait().unwrap().success());
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("(shellcarve") && text.ends_with("M2\n"));
     assert!(

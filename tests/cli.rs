@@ -89,6 +89,9 @@ fn bad_input_exits_non_zero_and_writes_nothing() {
         &["engrave", "Egg", "--post", "fanuc-9000"],
         &["engrave", "Egg", "--font", "/nonexistent.ttf"],
         &["engrave", "Egg", "--shell-thickness", "0.3"],
+        &["engrave", "Egg", "--font", "hershey:comic"],
+        &["engrave", "--svg", "/nonexistent/logo.svg"],
+        &["engrave", "Egg", "--svg", "Cargo.toml"],
     ];
     for args in cases {
         let out = shellcarve()
@@ -136,9 +139,13 @@ fn machines_and_help_list_what_there_is() {
         "--depth",
         "--post",
         "--shell-thickness",
+        "--svg",
     ] {
         assert!(text.contains(opt), "help lacks {opt}");
     }
+    let fonts = shellcarve().arg("fonts").output().unwrap();
+    let text = String::from_utf8_lossy(&fonts.stdout);
+    assert!(text.contains("hershey:romans") && text.contains("A. V. Hershey"));
 }
 
 #[test]

@@ -375,3 +375,80 @@ fn two_lines_engrave_one_below_the_other() {
     let lowest = s.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(lowest < -1.6 * 3.0 + 0.5, "{lowest}");
 }
+
+#[test]
+fn hershey_text_engraves_one_pass_per_stroke_inside_the_depth_window() {
+    use shellcarve::shellcarve_core::{Font, Strategy, StrategyOptions};
+    let mut job = short_job("Egg 10").with_tool(Tool::parse("v:30:0.05").unwrap());
+    job.font = Font::hershey("romans").unwrap();
+    job.strategy = StrategyOptions::default().with_strategy(Strategy::Centerline);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    // Every plunge starts one stroke: E 4, g 2 + 2, 1 1, 0 1 — stroke ends meet only
+    // where the font draws them so, and each is cut once.
+    // (The approach and the plunge are two moves of kind Plunge: count entries.)
+    let plunges = e
+        .toolpath
+        .moves
+        .windows(2)
+        .filter(|w| w[0].kind != MoveKind::Plunge && w[1].kind == MoveKind::Plunge)
+        .count();
+    assert_eq!(plunges, 10, "one plunge per Hershey stroke");
+    let d = r.design.unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    rs274(&e.gcode);
+    // An outline font: one groove along the medial axis of each stroke, inside the
+    // letters, and one plunge per skeleton branch rather than per contour.
+    let mut outline = short_job("Egg").with_tool(Tool::parse("v:30:0.05").unwrap());
+    outline.strategy = StrategyOptions::default().with_strategy(Strategy::Centerline);
+    let e = engrave(&outline).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40);
+    let d = r.design.unwrap();
+    assert!(d.worst_overcut_mm <= 0.021, "{d:?}");
+    assert!(
+        d.coverage > 0.1 && d.coverage < 0.6,
+        "a skeleton, not a fill: {d:?}"
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.contains("skeleton")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn svg_artwork_beside_the_text_is_cut_to_its_shape() {
+    use shellcarve::shellcarve_core::Artwork;
+    let star = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">
+      <path d="M50 5 L61 38 L96 38 L68 59 L79 93 L50 72 L21 93 L32 59 L4 38 L39 38 Z"/>
+      <path d="M0 100 H100" stroke="black" fill="none"/></svg>"#;
+    let mut job = short_job("Egg");
+    job.artwork = Some(Artwork::from_svg_bytes(star.as_bytes(), "star.svg").unwrap());
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    let a = r.artwork.as_ref().unwrap();
+    assert_eq!((a.areas, a.strokes, a.height_mm), (1, 1, 3.0));
+    // The star's area is filled and its base line cut along: the design comparison
+    // covers both, with nothing cut beyond the grid's rounding outside them.
+    let d = r.design.unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    // Text, gap (half the cap height) and the artwork, whose box is 100 × 95 units
+    // (star top at y = 5, base line at 100) scaled to 3 mm tall.
+    let text_only = engrave(&short_job("Egg")).unwrap();
+    let grown = r.text_length_mm.unwrap() - text_only.report().text_length_mm.unwrap();
+    assert!((grown - (1.5 + 3.0 * 100.0 / 95.0)).abs() < 1e-9, "{grown}");
+}
