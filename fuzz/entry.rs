@@ -4,7 +4,8 @@
 //! panics are bugs.
 
 use shellcarve::shellcarve_core::{
-    layout_line, plan_strokes, Font, LayoutOptions, StrategyOptions, Tool,
+    layout_line, place_artwork, plan_strokes, Artwork, Font, LayoutOptions, Strategy,
+    StrategyOptions, Tool,
 };
 use shellcarve::shellcarve_gcode::{canon, emit, interpret, Dialect, InterpretOptions};
 use shellcarve::shellcarve_kinematics::{
@@ -33,7 +34,8 @@ pub(crate) fn gcode(data: &[u8]) {
 }
 
 /// Font bytes (after a text prefix up to the first NUL) through parsing, shaping,
-/// flattening and the fill strategy; the text also goes through the embedded font.
+/// flattening and the fill strategy (and the centerline strategy's medial axis); the
+/// text also goes through the embedded font.
 pub(crate) fn font(data: &[u8]) {
     let split = data
         .iter()
@@ -49,6 +51,8 @@ pub(crate) fn font(data: &[u8]) {
     if let Ok(f) = Font::from_bytes(font_bytes, 0, "fuzz") {
         if let Ok(l) = layout_line(&f, "Egg 10", 2.0, &layout) {
             let _ = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default());
+            let centre = StrategyOptions::default().with_strategy(Strategy::Centerline);
+            let _ = plan_strokes(&l, &tool, 0.35, &centre);
         }
         if let Ok(l) = layout_line(&f, &text, 2.0, &layout) {
             let _ = plan_strokes(&l, &tool, 0.35, &StrategyOptions::default());
@@ -65,6 +69,37 @@ pub(crate) fn machine_toml(data: &[u8]) {
         let _ = config.to_toml();
         if let Ok(machine) = config.build() {
             let _ = machine.config().to_toml();
+        }
+    }
+}
+
+/// SVG bytes through the artwork reader, placement beside a word and alone, and the
+/// fill and outline strategies; the first bytes also pick a Hershey font for the word.
+pub(crate) fn svg(data: &[u8]) {
+    let Ok(art) = Artwork::from_svg_bytes(data, "fuzz.svg") else {
+        return;
+    };
+    let _ = (art.aspect(), art.counts());
+    let tool = Tool::Ball { diameter: 0.2 };
+    let layout = LayoutOptions::default().with_tolerance(0.01);
+    let names = shellcarve::shellcarve_core::HERSHEY_FONTS;
+    let name = names[data.first().map_or(0, |&b| usize::from(b)) % names.len()].0;
+    let text = Font::hershey(name)
+        .ok()
+        .and_then(|f| layout_line(&f, "Egg", 2.0, &layout).ok());
+    // The job refuses a layout longer than the shell before planning (a chicken egg
+    // is about 140 mm round); planning a kilometre-long line is pointless work.
+    for l in [
+        place_artwork(text, &art, 2.0),
+        place_artwork(None, &art, 2.0),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|l| l.width < 1000.0)
+    {
+        for strategy in [Strategy::Fill, Strategy::Outline] {
+            let o = StrategyOptions::default().with_strategy(strategy);
+            let _ = plan_strokes(&l, &tool, 0.35, &o);
         }
     }
 }

@@ -38,3 +38,8 @@ fn font_corpus_and_crashes_replay() {
 fn machine_toml_corpus_and_crashes_replay() {
     assert!(replay("machine_toml", entry::machine_toml) >= 3);
 }
+
+#[test]
+fn svg_corpus_and_crashes_replay() {
+    assert!(replay("svg", entry::svg) >= 5);
+}
