@@ -66,7 +66,7 @@ fn job(machine: &str, dialect: Dialect) -> EngraveJob {
         .with_dialect(dialect)
 }
 
-const COMBOS: [(&str, Dialect); 7] = [
+const COMBOS: [(&str, Dialect); 10] = [
     ("xyzac-trt", Dialect::LinuxcncTcp),
     ("xyzac-trt", Dialect::LinuxcncJoint),
     ("xyzac-trt", Dialect::FanucTcpm),
@@ -74,6 +74,9 @@ const COMBOS: [(&str, Dialect); 7] = [
     ("xyzbc-trt", Dialect::FanucTcpm),
     ("xyza-rotary", Dialect::Grbl4Axis),
     ("xyza-rotary", Dialect::LinuxcncJoint),
+    ("xyzbc-head-table", Dialect::LinuxcncJoint),
+    ("xyzbc-head-table", Dialect::LinuxcncTcp),
+    ("xyzbc-head-table", Dialect::FanucTcpm),
 ];
 
 #[test]
@@ -121,7 +124,9 @@ fn every_machine_engraves_with_every_fitting_dialect() {
             assert!(tilt < 1e-6, "{label}: tilt {tilt}");
         }
         match name {
-            "xyzbc-trt" => assert!(moves_axis(&e.gcode, 'B') && !moves_axis(&e.gcode, 'A')),
+            "xyzbc-trt" | "xyzbc-head-table" => {
+                assert!(moves_axis(&e.gcode, 'B') && !moves_axis(&e.gcode, 'A'))
+            }
             "xyzac-trt" => assert!(moves_axis(&e.gcode, 'A') && !moves_axis(&e.gcode, 'B')),
             _ => {}
         }
@@ -150,6 +155,7 @@ fn dialects_that_do_not_fit_the_machine_are_errors() {
         ("xyzac-trt", Dialect::Grbl4Axis),
         ("xyza-rotary", Dialect::LinuxcncTcp),
         ("xyza-rotary", Dialect::FanucTcpm),
+        ("xyzbc-head-table", Dialect::Grbl4Axis),
     ] {
         let e = engrave(&job(name, dialect)).unwrap_err().to_string();
         assert!(
@@ -230,6 +236,107 @@ fn machine_files_load_and_bad_ones_name_the_key() {
 
 fn shellcarve() -> Command {
     Command::new(env!("CARGO_BIN_EXE_shellcarve"))
+}
+
+/// The head-table machine end to end from the command line: engraved in joint mode
+/// (G93), every report check passing, the B axis near 90° (the head on its side for
+/// equator text) and C following the longitude; the program read back and simulated on
+/// its own with the same verdict. A machine file with too little B travel is a clear
+/// error naming B.
+#[test]
+fn head_table_engraves_from_the_cli_in_joint_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    let shell = ["--machine", "xyzbc-head-table", "--post", "linuxcnc-joint"];
+    let out = shellcarve()
+        .args(["engrave", "Egg", "--height", "3"])
+        .args(shell)
+        .arg("-o")
+        .arg(p("egg.ngc"))
+        .arg("--report")
+        .arg(p("egg.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("egg.json")).unwrap()).unwrap();
+    assert_eq!(report["machine"], "xyzbc-head-table");
+    assert_eq!(report["post"], "linuxcnc-joint");
+    let checks = &report["checks"];
+    assert_eq!(
+        checks["failures"].as_array().map(Vec::len),
+        Some(0),
+        "{checks}"
+    );
+    for key in [
+        "depth_in_window",
+        "rapids_clear",
+        "holder_clear",
+        "axis_limits_ok",
+    ] {
+        assert_eq!(checks[key], true, "{key}: {checks}");
+    }
+    let (min, max) = (
+        report["cut_depth_mm"]["min"].as_f64().unwrap(),
+        report["cut_depth_mm"]["max"].as_f64().unwrap(),
+    );
+    assert!(min >= 0.30 && max <= 0.40, "{min}..{max}");
+    let b = &report["axis_ranges"]["B"];
+    let (b_min, b_max) = (b["min"].as_f64().unwrap(), b["max"].as_f64().unwrap());
+    assert!(b_min > 40.0 && b_max < 110.0 + 1e-6, "B {b_min}..{b_max}");
+    let gcode = std::fs::read_to_string(p("egg.ngc")).unwrap();
+    assert!(gcode.contains("G93") && moves_axis(&gcode, 'B') && moves_axis(&gcode, 'C'));
+    assert!(!moves_axis(&gcode, 'A'));
+    let sim = shellcarve()
+        .arg("simulate")
+        .arg(p("egg.ngc"))
+        .args(shell)
+        .arg("--report")
+        .arg(p("sim.json"))
+        .output()
+        .unwrap();
+    assert!(
+        sim.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&sim.stdout),
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("sim.json")).unwrap()).unwrap();
+    assert_eq!(
+        again["checks"]["failures"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(again["checks"]["axis_limits_ok"], true);
+
+    // A head that tilts only ±60° cannot lie on its side for equator text.
+    let text = String::from_utf8_lossy(
+        &shellcarve()
+            .args(["machines", "--show", "xyzbc-head-table"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(text.contains("pivot_length = 100.0"), "{text}");
+    let narrow = p("narrow.toml");
+    std::fs::write(
+        &narrow,
+        text.replace(
+            "[axes.B]\nmin = -110.0\nmax = 110.0",
+            "[axes.B]\nmin = -60.0\nmax = 60.0",
+        ),
+    )
+    .unwrap();
+    let err = engrave(&job(narrow.to_str().unwrap(), Dialect::LinuxcncJoint))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("axis B") && err.contains("60"), "{err}");
 }
 
 #[test]

@@ -1,10 +1,17 @@
 //! G-code dialects the post-processor writes, and the machines each one fits.
 //!
 //! - `linuxcnc-tcp`, `linuxcnc-joint`: LinuxCNC (RS274/NGC as its interpreter reads it).
+//!   In TCP (world) mode the controller needs the machine's kinematics module:
+//!   `xyzac-trt-kins` or `xyzbc-trt-kins` for the trunnions, `maxkins` for
+//!   [`shellcarve_kinematics::XyzbcHeadTable`] (tilting head B, rotary table C) with
+//!   `maxkins.conventional-directions = 1` and `maxkins.pivot-length` set to the model's
+//!   pivot length (the B axis to the tool tip, as LinuxCNC applies no tool length offset
+//!   along a tilted tool), the C axis at machine X = Y = 0.
 //! - `fanuc-tcpm`: a Fanuc Series 30i/31i-B style control with tool centre point
 //!   control type 1 (`G43.4 H…`, rotary axis positions programmed as angles). Expected
 //!   set-up: the five-axis option with the machine's rotary configuration (A/C or B/C
-//!   table-table) entered in its kinematic parameters; the programming coordinate
+//!   table-table, "table rotation type"; or B head and C table, "mixed type", parameter
+//!   19680 = 21) entered in its kinematic parameters; the programming coordinate
 //!   system fixed to the table, so that X Y Z are the tool tip in the workpiece frame
 //!   (origin at the egg's centre, Z along its axis, set as the work offset on the C
 //!   axis); tool length offset H equal to the tool number, measured to the tip; rotary
@@ -21,7 +28,7 @@
 //!   axis counted in degrees. Each F word is chosen so that this length over F is the
 //!   block time the planner wants (the tip feed relative to the egg).
 
-use shellcarve_kinematics::{Axis, ControlMode, Machine};
+use shellcarve_kinematics::{Axis, ControlMode, Machine, MachineKind};
 
 use crate::error::{GcodeError, Result};
 
@@ -32,8 +39,9 @@ pub const DIALECT_NAMES: &[&str] = &["linuxcnc-tcp", "linuxcnc-joint", "fanuc-tc
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Dialect {
-    /// LinuxCNC running `xyzac-trt-kins` in TCP (world) mode: X Y Z are the tool tip in
-    /// the workpiece frame, A and C in degrees, feeds in mm/min (G94).
+    /// LinuxCNC running the machine's kinematics in TCP (world) mode (`xyzac-trt-kins`,
+    /// `xyzbc-trt-kins`, or `maxkins` for `xyzbc-head-table`): X Y Z are the tool tip in
+    /// the workpiece frame, the rotary axes in degrees, feeds in mm/min (G94).
     LinuxcncTcp,
     /// LinuxCNC with joint coordinates: X Y Z A C are joint positions (mm, degrees) and
     /// every feed block carries an inverse-time F word (G93, F = 1 / minutes).
@@ -89,18 +97,22 @@ impl Dialect {
     }
 
     /// Checks that the dialect can drive `machine`: the TCP dialects need a five-axis
-    /// table-table machine (a kinematics module on the controller: LinuxCNC
-    /// `xyzac-trt-kins`/`xyzbc-trt-kins`, Fanuc TCPM), `grbl-4axis` needs a machine
-    /// with exactly X Y Z A; `linuxcnc-joint` drives any machine.
+    /// machine whose kinematics the controller has (LinuxCNC `xyzac-trt-kins`,
+    /// `xyzbc-trt-kins` and `maxkins` for the head-table; Fanuc TCPM's table rotation
+    /// and mixed types), `grbl-4axis` needs a machine with exactly X Y Z A;
+    /// `linuxcnc-joint` writes joint positions and so drives any machine.
     pub fn check_machine(self, machine: &dyn Machine) -> Result<()> {
         let axes = machine.axes();
         let letters: Vec<String> = axes.iter().map(|a| a.to_string()).collect();
-        let five_axis_trt = axes.len() == 5
-            && axes.contains(&Axis::C)
-            && (axes.contains(&Axis::A) || axes.contains(&Axis::B));
+        // Decided by kinematic model, not by axis letters: a TCP controller runs its
+        // own copy of the kinematics, which must exist for the model.
+        let controller_has_kinematics = matches!(
+            machine.config().kind,
+            MachineKind::XyzacTrt | MachineKind::XyzbcTrt | MachineKind::XyzbcHeadTable
+        );
         let fits = match self {
             Dialect::LinuxcncJoint => true,
-            Dialect::LinuxcncTcp | Dialect::FanucTcpm => five_axis_trt,
+            Dialect::LinuxcncTcp | Dialect::FanucTcpm => controller_has_kinematics,
             Dialect::Grbl4Axis => axes == [Axis::X, Axis::Y, Axis::Z, Axis::A],
         };
         if fits {
@@ -108,7 +120,7 @@ impl Dialect {
         }
         let hint = match self {
             Dialect::Grbl4Axis => "grbl-4axis writes X Y Z A for a four-axis rotary (xyza-rotary); for a five-axis machine use linuxcnc-tcp, linuxcnc-joint or fanuc-tcpm",
-            _ => "tool centre point control needs a five-axis table-table machine (xyzac-trt, xyzbc-trt); for a four-axis rotary use grbl-4axis or linuxcnc-joint",
+            _ => "tool centre point control needs a five-axis machine whose kinematics the controller has (xyzac-trt, xyzbc-trt, xyzbc-head-table); use linuxcnc-joint (joint positions, any machine), or grbl-4axis for a four-axis rotary",
         };
         Err(GcodeError::Emit {
             context: "program".into(),
@@ -156,7 +168,7 @@ mod tests {
     fn dialects_fit_their_machines() {
         use shellcarve_kinematics::machine_by_name;
         let fits = |d: Dialect, m: &str| d.check_machine(machine_by_name(m).unwrap().as_ref());
-        for m in ["xyzac-trt", "xyzbc-trt"] {
+        for m in ["xyzac-trt", "xyzbc-trt", "xyzbc-head-table"] {
             assert!(fits(Dialect::LinuxcncTcp, m).is_ok());
             assert!(fits(Dialect::FanucTcpm, m).is_ok());
             assert!(fits(Dialect::LinuxcncJoint, m).is_ok());

@@ -35,8 +35,8 @@ pub use error::{KinematicsError, Result};
 pub use joints::{Axis, AxisLimit, Joints, SpindleRange};
 pub use machine::{
     machine_by_name, unwind_near, AxesConfig, AxisConfig, Machine, MachineConfig, MachineKind,
-    OffsetsConfig, SpindleConfig, XyzaRotary, XyzacTrt, XyzbcTrt, MACHINE_NAMES, SINGULAR_CONE,
-    SINGULAR_SIN,
+    OffsetsConfig, SpindleConfig, XyzaRotary, XyzacTrt, XyzbcHeadTable, XyzbcTrt, MACHINE_NAMES,
+    SINGULAR_CONE, SINGULAR_SIN,
 };
 pub use motion::{
     check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, SampleOptions,

@@ -2,12 +2,12 @@
 //! `--machine FILE.toml` reads it back.
 //!
 //! ```toml
-//! kind = "xyzac-trt"          # xyzac-trt, xyzbc-trt or xyza-rotary
+//! kind = "xyzac-trt"          # xyzac-trt, xyzbc-trt, xyza-rotary or xyzbc-head-table
 //! name = "my-trunnion"        # optional; default: the kind
 //!
 //! [offsets]                   # mm; which ones a kind takes: see MachineKind
-//! dy = 0.0
-//! dz = -30.0
+//! dy = 0.0                    # (xyzbc-head-table takes pivot_length instead:
+//! dz = -30.0                  #  the B axis to the tool tip)
 //!
 //! [axes.X]                    # one table per axis of the kind
 //! min = -150.0                # mm (linear) or degrees (rotary)
@@ -25,7 +25,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Machine, XyzaRotary, XyzacTrt, XyzbcTrt};
+use super::{Machine, XyzaRotary, XyzacTrt, XyzbcHeadTable, XyzbcTrt};
 use crate::error::{KinematicsError, Result};
 use crate::joints::{Axis, AxisLimit, SpindleRange};
 
@@ -43,6 +43,10 @@ pub enum MachineKind {
     /// in machine coordinates).
     #[serde(rename = "xyza-rotary")]
     XyzaRotary,
+    /// [`XyzbcHeadTable`]: head tilting about Y (B), table turning about Z (C), as
+    /// LinuxCNC `maxkins`; `pivot_length` (the B axis to the tool tip, required).
+    #[serde(rename = "xyzbc-head-table")]
+    XyzbcHeadTable,
 }
 
 impl MachineKind {
@@ -52,6 +56,7 @@ impl MachineKind {
             MachineKind::XyzacTrt => "xyzac-trt",
             MachineKind::XyzbcTrt => "xyzbc-trt",
             MachineKind::XyzaRotary => "xyza-rotary",
+            MachineKind::XyzbcHeadTable => "xyzbc-head-table",
         }
     }
 
@@ -59,16 +64,19 @@ impl MachineKind {
     pub fn axes(self) -> &'static [Axis] {
         match self {
             MachineKind::XyzacTrt => &[Axis::X, Axis::Y, Axis::Z, Axis::A, Axis::C],
-            MachineKind::XyzbcTrt => &[Axis::X, Axis::Y, Axis::Z, Axis::B, Axis::C],
+            MachineKind::XyzbcTrt | MachineKind::XyzbcHeadTable => {
+                &[Axis::X, Axis::Y, Axis::Z, Axis::B, Axis::C]
+            }
             MachineKind::XyzaRotary => &[Axis::X, Axis::Y, Axis::Z, Axis::A],
         }
     }
 
-    /// Which of the offsets `dx`, `dy`, `dz` the kind takes.
-    fn offsets(self) -> [bool; 3] {
+    /// Which of the offsets `dx`, `dy`, `dz`, `pivot_length` the kind takes.
+    fn offsets(self) -> [bool; 4] {
         match self {
-            MachineKind::XyzacTrt | MachineKind::XyzaRotary => [false, true, true],
-            MachineKind::XyzbcTrt => [true, false, true],
+            MachineKind::XyzacTrt | MachineKind::XyzaRotary => [false, true, true, false],
+            MachineKind::XyzbcTrt => [true, false, true, false],
+            MachineKind::XyzbcHeadTable => [false, false, false, true],
         }
     }
 }
@@ -87,6 +95,10 @@ pub struct OffsetsConfig {
     /// Z offset (mm).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dz: Option<f64>,
+    /// Distance from the tilting head's axis to the tool tip (mm); head-table machines
+    /// only, and required there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pivot_length: Option<f64>,
 }
 
 /// Travel and rate limits of one axis, in mm or degrees (per second…).
@@ -230,6 +242,7 @@ impl MachineConfig {
                 dx: offsets[0],
                 dy: offsets[1],
                 dz: offsets[2],
+                pivot_length: None,
             },
             axes,
             spindle: SpindleConfig {
@@ -292,15 +305,21 @@ impl MachineConfig {
             ));
         }
         let takes = kind.offsets();
-        let mut d = [0.0; 3];
-        for (k, (value, key)) in [self.offsets.dx, self.offsets.dy, self.offsets.dz]
+        let o = &self.offsets;
+        let mut d = [0.0; 4];
+        for (k, (value, key)) in [o.dx, o.dy, o.dz, o.pivot_length]
             .into_iter()
-            .zip(["offsets.dx", "offsets.dy", "offsets.dz"])
+            .zip([
+                "offsets.dx",
+                "offsets.dy",
+                "offsets.dz",
+                "offsets.pivot_length",
+            ])
             .enumerate()
         {
             let Some(v) = value else { continue };
             if !takes[k] {
-                let names: Vec<&str> = ["dx", "dy", "dz"]
+                let names: Vec<&str> = ["dx", "dy", "dz", "pivot_length"]
                     .into_iter()
                     .zip(takes)
                     .filter_map(|(n, t)| t.then_some(n))
@@ -321,6 +340,23 @@ impl MachineConfig {
                 ));
             }
             d[k] = v;
+        }
+        if kind == MachineKind::XyzbcHeadTable {
+            match o.pivot_length {
+                None => {
+                    return Err(config_error(
+                        "offsets.pivot_length",
+                        "is missing: xyzbc-head-table needs the distance from the B axis to the tool tip in mm (see `shellcarve machines --show xyzbc-head-table`)",
+                    ))
+                }
+                Some(l) if l < 0.0 => {
+                    return Err(config_error(
+                        "offsets.pivot_length",
+                        format!("{l} mm is negative; give the distance from the B axis down to the tool tip"),
+                    ))
+                }
+                Some(_) => {}
+            }
         }
         let mut limits = [super::NO_AXIS; 6];
         for axis in Axis::ALL {
@@ -394,6 +430,12 @@ impl MachineConfig {
                 name,
                 dy: d[1],
                 dz: d[2],
+                limits,
+                spindle,
+            }),
+            MachineKind::XyzbcHeadTable => Box::new(XyzbcHeadTable {
+                name,
+                pivot_length: d[3],
                 limits,
                 spindle,
             }),
@@ -527,6 +569,49 @@ mod tests {
         assert!(e.contains("axes.C") && e.contains("no C axis"), "{e}");
         let e = err(&good.replace("min_rpm = 1000.0", "min_rpm = 30000.0"));
         assert!(e.contains("spindle"), "{e}");
+        let e = err(&good.replace("dz = -30.0", "dz = -30.0\npivot_length = 100.0"));
+        assert!(
+            e.contains("offsets.pivot_length") && e.contains("dy, dz"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_head_table_needs_its_pivot_length() {
+        let good = XyzbcHeadTable::preset().config().to_toml().unwrap();
+        assert!(good.contains("[offsets]\npivot_length = 100.0\n"), "{good}");
+        let e = err(&good.replace("pivot_length = 100.0\n", ""));
+        assert!(
+            e.contains("offsets.pivot_length") && e.contains("missing"),
+            "{e}"
+        );
+        let e = err(&good.replace("pivot_length = 100.0", "pivot_length = -5.0"));
+        assert!(
+            e.contains("offsets.pivot_length") && e.contains("negative"),
+            "{e}"
+        );
+        let e = err(&good.replace("pivot_length = 100.0", "pivot_length = nan"));
+        assert!(
+            e.contains("offsets.pivot_length") && e.contains("finite"),
+            "{e}"
+        );
+        let e = err(&good.replace("pivot_length = 100.0", "pivot_length = 100.0\ndz = 1.0"));
+        assert!(
+            e.contains("offsets.dz") && e.contains("it takes pivot_length"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{good}\n[axes.A]\nmin = 0.0\nmax = 1.0\nmax_velocity = 1.0\nmax_acceleration = 1.0\n"
+        ));
+        assert!(e.contains("axes.A") && e.contains("no A axis"), "{e}");
+        let m = MachineConfig::from_toml(
+            &good.replace("pivot_length = 100.0", "pivot_length = 142.25"),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(m.config().offsets.pivot_length, Some(142.25));
+        assert_eq!(m.name(), "xyzbc-head-table");
     }
 
     #[test]

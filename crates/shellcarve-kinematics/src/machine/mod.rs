@@ -4,6 +4,8 @@
 //!   `xyzac-trt-kins` and `xyzbc-trt-kins`.
 //! - [`XyzaRotary`] (`rotary.rs`): a four-axis machine with the egg between centres on
 //!   an A axis along X.
+//! - [`XyzbcHeadTable`] (`head_table.rs`): a head-table machine, the spindle head tilting
+//!   (B) and the table turning the egg (C), as LinuxCNC's `maxkins`.
 //! - [`MachineConfig`] (`config.rs`): any of them as TOML.
 
 use std::f64::consts::{PI, TAU};
@@ -15,18 +17,20 @@ use crate::error::{KinematicsError, Result};
 use crate::joints::{Axis, AxisLimit, Joints, SpindleRange};
 
 mod config;
+mod head_table;
 mod rotary;
 mod trt;
 
 pub use config::{
     AxesConfig, AxisConfig, MachineConfig, MachineKind, OffsetsConfig, SpindleConfig,
 };
+pub use head_table::XyzbcHeadTable;
 pub use rotary::XyzaRotary;
 pub use trt::{XyzacTrt, XyzbcTrt};
 
 /// Below this |sin A| the tool axis is taken to lie on the C axis, where C is free.
 pub const SINGULAR_SIN: f64 = 1e-9;
-/// Half-angle of the cone around the C axis within which a table-table machine holds C
+/// Half-angle of the cone around the C axis within which a machine with a C table holds C
 /// at its previous value instead of spinning the table (radians; 1°). The tilt is then
 /// chosen to bring the tool axis as close to the requested one as C allows: the tip
 /// stays exact and the axis is off by at most this angle (the planner reports it as
@@ -154,6 +158,48 @@ pub fn unwind_near(angle: f64, reference: f64) -> f64 {
     angle + TAU * ((reference - angle) / TAU).round()
 }
 
+/// The (tilt, C) solutions for a tool axis whose tilt cosine is `cos_t` and whose
+/// horizontal part is `sin t · (sin C, cos C)` = `(u, v)`: both branches `(t, C)` and
+/// `(−t, C + π)`, C unwound toward `prev_c`. Every model with a tilt axis and a C axis
+/// maps its own angles onto this form.
+///
+/// On the C axis (`|sin t|` below [`SINGULAR_SIN`]) any C gives the same tool axis: C is
+/// held at `prev_c`. Within [`SINGULAR_CONE`] of it C is held too, and the tilt is the
+/// one in C's plane nearest the requested axis (off by at most the cone), instead of
+/// spinning the table half a turn for a nearly vertical tool.
+pub(crate) fn tilt_branches(cos_t: f64, u: f64, v: f64, prev_c: f64) -> Vec<(f64, f64)> {
+    let t1 = cos_t.clamp(-1.0, 1.0).acos();
+    let sin_t = u.hypot(v);
+    let mut out = Vec::with_capacity(2);
+    if sin_t < SINGULAR_SIN {
+        // The tool lies along the C axis: any C gives the same axis; hold C.
+        out.push((t1, prev_c));
+        if t1.abs() > SINGULAR_SIN {
+            out.push((-t1, prev_c));
+        }
+    } else if sin_t < SINGULAR_CONE.sin() {
+        // Within the singularity cone: hold C and tilt in C's plane as far toward the
+        // requested axis as that plane allows, instead of spinning the table.
+        let (sc, cc) = prev_c.sin_cos();
+        let tilt = (u * sc + v * cc).atan2(cos_t);
+        out.push((tilt, prev_c));
+    } else {
+        let c1 = u.atan2(v);
+        out.push((t1, unwind_near(c1, prev_c)));
+        out.push((-t1, unwind_near(c1 + PI, prev_c)));
+    }
+    out
+}
+
+/// `j` with X Y Z replaced by `q`.
+pub(crate) fn with_xyz(j: &Joints, q: &Vector3) -> Joints {
+    let mut out = *j;
+    out.set(Axis::X, q.x);
+    out.set(Axis::Y, q.y);
+    out.set(Axis::Z, q.z);
+    out
+}
+
 /// Right-hand rotation of `v` by `a` about X.
 pub(crate) fn rx(a: f64, v: &Vector3) -> Vector3 {
     let (s, c) = a.sin_cos();
@@ -204,7 +250,7 @@ pub(crate) const NO_AXIS: AxisLimit = AxisLimit {
 };
 
 /// The names of the built-in machines.
-pub const MACHINE_NAMES: &[&str] = &["xyzac-trt", "xyzbc-trt", "xyza-rotary"];
+pub const MACHINE_NAMES: &[&str] = &["xyzac-trt", "xyzbc-trt", "xyza-rotary", "xyzbc-head-table"];
 
 /// A built-in machine by name.
 pub fn machine_by_name(name: &str) -> Result<Box<dyn Machine>> {
@@ -212,6 +258,7 @@ pub fn machine_by_name(name: &str) -> Result<Box<dyn Machine>> {
         "xyzac-trt" => Ok(Box::new(XyzacTrt::preset())),
         "xyzbc-trt" => Ok(Box::new(XyzbcTrt::preset())),
         "xyza-rotary" => Ok(Box::new(XyzaRotary::preset())),
+        "xyzbc-head-table" => Ok(Box::new(XyzbcHeadTable::preset())),
         _ => Err(KinematicsError::UnknownMachine {
             name: name.to_string(),
             known: MACHINE_NAMES.join(", "),

@@ -4,8 +4,9 @@
 use shellcarve_core::{Point3, Pose, UnitVector3, Vector3};
 
 use super::config::{MachineConfig, MachineKind};
-use super::trt::with_xyz;
-use super::{linear_limit, rotary_limit, rx, unwind_near, Machine, NO_AXIS, SINGULAR_SIN};
+use super::{
+    linear_limit, rotary_limit, rx, unwind_near, with_xyz, Machine, NO_AXIS, SINGULAR_SIN,
+};
 use crate::joints::{Axis, AxisLimit, Joints, SpindleRange};
 
 /// A four-axis machine (X Y Z A) with the egg held between centres on the A axis, which

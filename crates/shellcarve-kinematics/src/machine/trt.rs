@@ -10,10 +10,7 @@ use std::f64::consts::PI;
 use shellcarve_core::{Point3, Pose, UnitVector3, Vector3};
 
 use super::config::{MachineConfig, MachineKind};
-use super::{
-    linear_limit, rotary_limit, rx, ry, rz, unwind_near, Machine, NO_AXIS, SINGULAR_CONE,
-    SINGULAR_SIN,
-};
+use super::{linear_limit, rotary_limit, rx, ry, rz, tilt_branches, with_xyz, Machine, NO_AXIS};
 use crate::joints::{Axis, AxisLimit, Joints, SpindleRange};
 
 /// The preset spindle of the trunnions: 1,000 to 24,000 rpm.
@@ -127,7 +124,7 @@ impl Machine for XyzacTrt {
         let a = pose.axis.into_inner();
         let prev_c = previous.map(|p| p.get(Axis::C)).unwrap_or(0.0);
         // a = (sin C sin A, cos C sin A, cos A).
-        branches(a.z, a.x, a.y, prev_c)
+        tilt_branches(a.z, a.x, a.y, prev_c)
             .into_iter()
             .map(|(tilt, c)| {
                 let mut w = with_xyz(&Joints::default(), &pose.tip.coords);
@@ -137,42 +134,6 @@ impl Machine for XyzacTrt {
             })
             .collect()
     }
-}
-
-/// The two (tilt, C) branches for a tool axis whose tilt cosine is `cos_t` and whose
-/// horizontal part is `sin t · (sin C, cos C)` = `(u, v)`; C is held at `prev_c` on
-/// the C axis and otherwise unwound toward it.
-fn branches(cos_t: f64, u: f64, v: f64, prev_c: f64) -> Vec<(f64, f64)> {
-    let t1 = cos_t.clamp(-1.0, 1.0).acos();
-    let sin_t = u.hypot(v);
-    let mut out = Vec::with_capacity(2);
-    if sin_t < SINGULAR_SIN {
-        // The tool lies along the C axis: any C gives the same axis; hold C.
-        out.push((t1, prev_c));
-        if t1.abs() > SINGULAR_SIN {
-            out.push((-t1, prev_c));
-        }
-    } else if sin_t < SINGULAR_CONE.sin() {
-        // Within the singularity cone: hold C and tilt in C's plane as far toward the
-        // requested axis as that plane allows, instead of spinning the table.
-        let (sc, cc) = prev_c.sin_cos();
-        let tilt = (u * sc + v * cc).atan2(cos_t);
-        out.push((tilt, prev_c));
-    } else {
-        let c1 = u.atan2(v);
-        out.push((t1, unwind_near(c1, prev_c)));
-        out.push((-t1, unwind_near(c1 + PI, prev_c)));
-    }
-    out
-}
-
-/// `j` with X Y Z replaced by `q`.
-pub(crate) fn with_xyz(j: &Joints, q: &Vector3) -> Joints {
-    let mut out = *j;
-    out.set(Axis::X, q.x);
-    out.set(Axis::Y, q.y);
-    out.set(Axis::Z, q.z);
-    out
 }
 
 /// A table-table trunnion with B tilting about Y and C rotating the part about Z, as
@@ -291,7 +252,7 @@ impl Machine for XyzbcTrt {
         let prev_c = previous.map(|p| p.get(Axis::C)).unwrap_or(0.0);
         // (−a.x, −a.y) = sin B · (cos C, −sin C) = sin B · (sin C', cos C') with
         // C' = C + 90°: solve as the AC case and turn C back.
-        branches(a.z, -a.x, -a.y, prev_c + PI / 2.0)
+        tilt_branches(a.z, -a.x, -a.y, prev_c + PI / 2.0)
             .into_iter()
             .map(|(tilt, c)| {
                 let mut w = with_xyz(&Joints::default(), &pose.tip.coords);
@@ -306,6 +267,7 @@ impl Machine for XyzbcTrt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::SINGULAR_CONE;
     use proptest::prelude::*;
 
     /// LinuxCNC's documented xyzac-trt inverse transform, written out term by term.
