@@ -1,7 +1,7 @@
 //! The design an engraving was planned from, on the shell: what the simulated cut is
 //! compared with (the report's coverage and overcut, and the difference map).
 
-use shellcarve_core::{Layout2d, OutlineOffset, Strategy, StrategyOptions, SurfaceMap};
+use shellcarve_core::{Layout2d, OutlineOffset, Strategy, StrategyOptions, SurfaceMap, TextLine};
 
 /// The intended letter area on the shell and its depth: the laid-out text (centred on
 /// x = 0), the map from the text plane onto the shell, the strategy and the tool's
@@ -11,6 +11,9 @@ use shellcarve_core::{Layout2d, OutlineOffset, Strategy, StrategyOptions, Surfac
 pub struct IntendedDesign {
     /// The laid-out text (text-plane mm).
     pub layout: Layout2d,
+    /// The same with x and y swapped, for text along a meridian, whose parallels cross
+    /// the text plane along vertical lines (see [`SurfaceMap::line_at`]).
+    pub transposed: Layout2d,
     /// The map from the text plane onto the shell.
     pub map: SurfaceMap,
     /// The strategy, which decides the intended area (glyph interiors for fill,
@@ -27,19 +30,41 @@ pub struct IntendedDesign {
     pub depth: f64,
 }
 
+impl IntendedDesign {
+    /// The design of `layout` mapped by `map`, for `strategy` with a tool of cutting
+    /// radius `radius` at the intended `depth`.
+    pub fn new(
+        layout: Layout2d,
+        map: SurfaceMap,
+        strategy: &StrategyOptions,
+        radius: f64,
+        depth: f64,
+    ) -> Self {
+        Self {
+            transposed: layout.transposed(),
+            layout,
+            map,
+            strategy: strategy.strategy,
+            outline_offset: strategy.outline_offset,
+            radius,
+            depth,
+        }
+    }
+}
+
 impl shellcarve_sim::IntendedArea for IntendedDesign {
     fn theta_intervals(&self, s: f64) -> Vec<(f64, f64)> {
         let options = StrategyOptions::default()
             .with_strategy(self.strategy)
             .with_outline_offset(self.outline_offset);
-        shellcarve_core::intended_intervals_with(
-            &self.layout,
-            &options,
-            self.radius,
-            self.map.y_of_s(s),
-        )
-        .into_iter()
-        .map(|(x0, x1)| (self.map.theta_of_x(x0), self.map.theta_of_x(x1)))
-        .collect()
+        let line = self.map.line_at(s);
+        let (layout, at) = match line {
+            TextLine::Horizontal { y, .. } => (&self.layout, y),
+            TextLine::Vertical { x, .. } => (&self.transposed, x),
+        };
+        shellcarve_core::intended_intervals_with(layout, &options, self.radius, at)
+            .into_iter()
+            .map(|(a, b)| line.theta_interval(a, b))
+            .collect()
     }
 }

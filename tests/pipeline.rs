@@ -452,3 +452,48 @@ fn svg_artwork_beside_the_text_is_cut_to_its_shape() {
     let grown = r.text_length_mm.unwrap() - text_only.report().text_length_mm.unwrap();
     assert!((grown - (1.5 + 3.0 * 100.0 / 95.0)).abs() < 1e-9, "{grown}");
 }
+
+#[test]
+fn text_along_the_meridian_reads_upward_inside_the_depth_window() {
+    use shellcarve::shellcarve_core::{Baseline, TextDirection};
+    let mut job = short_job("UP 1");
+    job.engrave.direction = TextDirection::Meridian;
+    job.engrave.baseline = Baseline::Latitude(10f64.to_radians());
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    let d = r.design.unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    // The first letter is cut lowest on the egg and the last highest: the line runs
+    // up the meridian. Its letters stand on the meridian at longitude 0 and reach
+    // toward −θ (to the left seen from outside), a cap height across.
+    let cuts: Vec<_> = e
+        .toolpath
+        .moves
+        .iter()
+        .filter(|m| m.kind == MoveKind::Cut)
+        .collect();
+    let label_z = |prefix: &str| {
+        let zs: Vec<f64> = e
+            .toolpath
+            .moves
+            .iter()
+            .filter(|m| m.label.as_deref().is_some_and(|l| l.starts_with(prefix)))
+            .map(|m| m.pose.tip.z)
+            .collect();
+        zs.iter().sum::<f64>() / zs.len().max(1) as f64
+    };
+    assert!(label_z("glyph 0") < label_z("glyph 2"), "U below 1");
+    let ys: Vec<f64> = cuts.iter().map(|m| m.pose.tip.y).collect();
+    let (lo, hi) = (
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    assert!(hi < 0.2 && lo > -3.3, "{lo}..{hi}");
+    rs274(&e.gcode);
+}

@@ -59,6 +59,9 @@ pub struct EngraveOptions {
     pub baseline: Baseline,
     /// The map from the text plane to the surface. Default [`MapKind::ArcLength`].
     pub map: MapKind,
+    /// Which way the text runs: along the baseline parallel (default) or along the
+    /// meridian at `theta_center`, centred on the baseline parallel.
+    pub direction: crate::TextDirection,
 }
 
 impl Default for EngraveOptions {
@@ -74,6 +77,7 @@ impl Default for EngraveOptions {
             theta_center: 0.0,
             baseline: Baseline::MaxBreadth,
             map: MapKind::ArcLength,
+            direction: crate::TextDirection::Parallel,
         }
     }
 }
@@ -118,6 +122,12 @@ impl EngraveOptions {
     /// Sets the map from the text plane to the surface.
     pub fn with_map(mut self, map: MapKind) -> Self {
         self.map = map;
+        self
+    }
+
+    /// Sets which way the text runs.
+    pub fn with_direction(mut self, direction: crate::TextDirection) -> Self {
+        self.direction = direction;
         self
     }
 
@@ -210,23 +220,23 @@ pub fn engrave_strokes(
             offset_pose(surface, start, -depths[0]),
             options.feed * options.plunge_fraction,
         ));
-        let mut prev = (start, depths[0]);
+        let mut prev = (*first, start, depths[0]);
         for (p, &d) in pts.iter().zip(&depths).skip(1) {
-            let next = (map.map(p), d);
-            subdivide_cut(surface, prev, next, options, 0, &mut path);
+            let next = (*p, map.map(p), d);
+            subdivide_cut(surface, &map, prev, next, options, 0, &mut path);
             prev = next;
         }
         path.moves.push(Move::new(
             MoveKind::Retract,
-            offset_pose(surface, prev.0, options.approach),
+            offset_pose(surface, prev.1, options.approach),
             options.feed,
         ));
         path.moves.push(Move::new(
             MoveKind::Rapid,
-            offset_pose(surface, prev.0, options.clearance),
+            offset_pose(surface, prev.1, options.clearance),
             0.0,
         ));
-        last_clear = Some(prev.0);
+        last_clear = Some(prev.1);
     }
     Ok(path)
 }
@@ -242,29 +252,34 @@ fn lerp(a: SurfaceCoord, b: SurfaceCoord, t: f64) -> SurfaceCoord {
     SurfaceCoord::new(a.theta + (b.theta - a.theta) * t, a.s + (b.s - a.s) * t)
 }
 
-/// A surface coordinate with the tip's depth below the surface there.
-type DepthPoint = (SurfaceCoord, f64);
+/// A text-plane point, its surface coordinate and the tip's depth below the surface.
+type DepthPoint = (Point2, SurfaceCoord, f64);
 
+/// Cuts from `a` to `b`, halving the segment in the text plane (and mapping each
+/// midpoint, so the path follows the map whatever its shape) until the straight tip
+/// chord stays within the chord tolerance of the mapped curve.
 fn subdivide_cut(
     surface: &dyn Surface,
+    map: &SurfaceMap,
     a: DepthPoint,
     b: DepthPoint,
     options: &EngraveOptions,
     level: u32,
     path: &mut Toolpath,
 ) {
-    let m = (lerp(a.0, b.0, 0.5), 0.5 * (a.1 + b.1));
-    let pa = offset_pose(surface, a.0, -a.1).tip;
-    let pb = offset_pose(surface, b.0, -b.1).tip;
-    let mid = offset_pose(surface, m.0, -m.1).tip;
+    let text = Point2::from((a.0.coords + b.0.coords) / 2.0);
+    let m = (text, map.map(&text), 0.5 * (a.2 + b.2));
+    let pa = offset_pose(surface, a.1, -a.2).tip;
+    let pb = offset_pose(surface, b.1, -b.2).tip;
+    let mid = offset_pose(surface, m.1, -m.2).tip;
     let chord_mid = Point3::from((pa.coords + pb.coords) / 2.0);
     if level < 24 && (mid - chord_mid).norm() > options.chord_tol {
-        subdivide_cut(surface, a, m, options, level + 1, path);
-        subdivide_cut(surface, m, b, options, level + 1, path);
+        subdivide_cut(surface, map, a, m, options, level + 1, path);
+        subdivide_cut(surface, map, m, b, options, level + 1, path);
     } else {
         path.moves.push(Move::new(
             MoveKind::Cut,
-            offset_pose(surface, b.0, -b.1),
+            offset_pose(surface, b.1, -b.2),
             options.feed,
         ));
     }

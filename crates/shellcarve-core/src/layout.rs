@@ -227,6 +227,48 @@ pub struct Layout2d {
 }
 
 impl Layout2d {
+    /// The layout mirrored about the line y = x (x and y swapped in every point):
+    /// reading it along horizontal lines reads the original along vertical ones.
+    /// Winding flips, which the non-zero rule does not mind. `width`, `y_min` and
+    /// `y_max` describe the swapped extents; `lines` are dropped.
+    pub fn transposed(&self) -> Layout2d {
+        let swap = |v: &Vec<Point2>| v.iter().map(|p| Point2::new(p.y, p.x)).collect();
+        let glyphs: Vec<Glyph> = self
+            .glyphs
+            .iter()
+            .map(|g| Glyph {
+                ch: g.ch,
+                contours: g.contours.iter().map(swap).collect(),
+                line: g.line,
+                strokes: g.strokes.iter().map(swap).collect(),
+            })
+            .collect();
+        let (lo, hi) = glyphs
+            .iter()
+            .flat_map(Glyph::points)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p.x), hi.max(p.x))
+            });
+        Layout2d {
+            width: if hi >= lo { hi - lo } else { 0.0 },
+            cap_height: self.cap_height,
+            y_min: self
+                .glyphs
+                .iter()
+                .flat_map(Glyph::points)
+                .map(|p| p.x)
+                .fold(f64::INFINITY, f64::min),
+            y_max: self
+                .glyphs
+                .iter()
+                .flat_map(Glyph::points)
+                .map(|p| p.x)
+                .fold(f64::NEG_INFINITY, f64::max),
+            glyphs,
+            lines: Vec::new(),
+        }
+    }
+
     /// Moves every outline by `(dx, dy)`.
     pub fn translate(&mut self, dx: f64, dy: f64) {
         for g in &mut self.glyphs {

@@ -51,8 +51,8 @@ pub use layout::{
     DEFAULT_FLATTEN_TOL, DEFAULT_LINE_SPACING,
 };
 pub use map::{
-    Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, DISTORTION_ANGLE_WARN,
-    DISTORTION_SCALE_WARN,
+    Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, TextDirection, TextLine,
+    DISTORTION_ANGLE_WARN, DISTORTION_SCALE_WARN,
 };
 pub use math::{all_finite, Isometry3, Point2, Point3, UnitVector3, Vector2, Vector3};
 pub use output::{remove_stale_temporaries, write_file_atomic};

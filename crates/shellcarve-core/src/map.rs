@@ -8,6 +8,14 @@
 //! - **conformal**: `∫_{s0}^{s} ds / r(s) = y / R0` (Mercator's projection on a sphere).
 //!   Angles are kept everywhere; lengths scale by `r(s) / R0` in every direction.
 //!
+//! Text can also run along a meridian ([`TextDirection::Meridian`], arc length only):
+//! `s = s0 + x`, `θ = θc − y / r(s)`, so the baseline is the meridian at `θc` read
+//! upward (toward the pointed end), lengths along it are kept, and every letter's
+//! height is kept along its own parallel. The differential in the orthonormal frame
+//! (meridian, parallel) is `[[1, 0], [k, −1]]` with `k = y·r'(s)/r(s)`: area is kept
+//! (σ₁σ₂ = 1) and the distortion grows with the distance from the baseline and with
+//! the slope of the meridian, i.e. toward the poles.
+//!
 //! The distortion of a map at a point is described by the singular values `σx`, `σy`
 //! of its differential (Tissot's indicatrix): the scale distortion is the largest
 //! `|σ − 1|` and the angle distortion is the largest change of an angle,
@@ -82,6 +90,85 @@ impl std::fmt::Display for MapKind {
     }
 }
 
+/// Which way the text runs on the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum TextDirection {
+    /// Along a parallel, around the egg (the default).
+    #[default]
+    Parallel,
+    /// Along the meridian at the centre longitude, reading toward the pointed end.
+    Meridian,
+}
+
+impl TextDirection {
+    /// Parses `parallel` or `meridian`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "parallel" | "around" => Ok(Self::Parallel),
+            "meridian" | "up" => Ok(Self::Meridian),
+            _ => Err(CoreError::BadSpec {
+                what: "text direction".into(),
+                given: text.into(),
+                expected: "parallel (around the egg) or meridian (from end to end)".into(),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for TextDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Parallel => "parallel",
+            Self::Meridian => "meridian",
+        })
+    }
+}
+
+/// Nodes of the meridian table: `(s, r, dr/ds)`.
+type MeridianNode = (f64, f64, f64);
+
+/// Intervals of the meridian table of a [`TextDirection::Meridian`] map.
+const MERIDIAN_INTERVALS: usize = 2048;
+
+/// Which text-plane line the parallel at one arc length corresponds to, and how its
+/// points map to longitudes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TextLine {
+    /// The horizontal line `y`; `θ = θc + x / r0`.
+    Horizontal {
+        /// The line's height in the text plane.
+        y: f64,
+        /// `θc`.
+        theta_center: f64,
+        /// `r0`.
+        r0: f64,
+    },
+    /// The vertical line `x`; `θ = θc − y / r`.
+    Vertical {
+        /// The line's abscissa in the text plane.
+        x: f64,
+        /// `θc`.
+        theta_center: f64,
+        /// Radius of the parallel.
+        r: f64,
+    },
+}
+
+impl TextLine {
+    /// The longitude interval of a text-plane interval along the line.
+    pub fn theta_interval(&self, a: f64, b: f64) -> (f64, f64) {
+        match *self {
+            Self::Horizontal {
+                theta_center, r0, ..
+            } => (theta_center + a / r0, theta_center + b / r0),
+            Self::Vertical {
+                theta_center, r, ..
+            } => (theta_center - b / r, theta_center - a / r),
+        }
+    }
+}
+
 /// The largest distortion of a map over a region.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MapDistortion {
@@ -135,6 +222,9 @@ pub struct SurfaceMap {
     r0: f64,
     /// Conformal map: nodes `(u, s, r)` with `u = ∫_{s0}^{s} ds / r`, increasing.
     table: Vec<(f64, f64, f64)>,
+    direction: TextDirection,
+    /// Meridian text: nodes `(s, r, dr/ds)` at equal steps over the whole meridian.
+    meridian: Vec<MeridianNode>,
 }
 
 /// Finds an arc length where `f(meridian(s))` changes sign, by a scan and bisection.
@@ -224,12 +314,90 @@ impl SurfaceMap {
             s0,
             r0,
             table,
+            direction: TextDirection::Parallel,
+            meridian: Vec::new(),
         })
+    }
+
+    /// The same map with the text running in `direction`. Text along a meridian is
+    /// mapped by arc length only: the conformal map is refused.
+    pub fn with_direction(
+        mut self,
+        surface: &dyn Surface,
+        direction: TextDirection,
+    ) -> Result<Self> {
+        if direction == TextDirection::Meridian {
+            if self.kind == MapKind::Conformal {
+                return Err(CoreError::BadPlacement {
+                    reason: "--map conformal runs text along parallels only; use --map arclength with --along meridian".into(),
+                });
+            }
+            let (lo, hi) = surface.s_range();
+            self.meridian = (0..=MERIDIAN_INTERVALS)
+                .map(|k| {
+                    let s = lo + (hi - lo) * k as f64 / MERIDIAN_INTERVALS as f64;
+                    let m = surface.meridian(s);
+                    (s, m.r, m.dr_ds)
+                })
+                .collect();
+        } else {
+            self.meridian.clear();
+        }
+        self.direction = direction;
+        Ok(self)
     }
 
     /// The map asked for by engraving options.
     pub fn from_options(surface: &dyn Surface, options: &crate::EngraveOptions) -> Result<Self> {
-        Self::new(surface, options.map, options.baseline, options.theta_center)
+        Self::new(surface, options.map, options.baseline, options.theta_center)?
+            .with_direction(surface, options.direction)
+    }
+
+    /// Which way the text runs.
+    pub fn direction(&self) -> TextDirection {
+        self.direction
+    }
+
+    /// Radius `r(s)` and slope `dr/ds` of the parallel at `s` (meridian text only;
+    /// cubic Hermite between the table's nodes, clamped to its ends).
+    fn r_at(&self, s: f64) -> (f64, f64) {
+        let n = self.meridian.len();
+        if n < 2 {
+            return (self.r0, 0.0);
+        }
+        let k = self.meridian.partition_point(|node| node.0 <= s);
+        let k = k.clamp(1, n - 1) - 1;
+        let ((s0, r0, d0), (s1, r1, d1)) = (self.meridian[k], self.meridian[k + 1]);
+        let h = s1 - s0;
+        let t = ((s - s0) / h).clamp(0.0, 1.0);
+        let (t2, t3) = (t * t, t * t * t);
+        let r = (2.0 * t3 - 3.0 * t2 + 1.0) * r0
+            + (t3 - 2.0 * t2 + t) * h * d0
+            + (-2.0 * t3 + 3.0 * t2) * r1
+            + (t3 - t2) * h * d1;
+        let dr = ((6.0 * t2 - 6.0 * t) * r0
+            + (3.0 * t2 - 4.0 * t + 1.0) * h * d0
+            + (-6.0 * t2 + 6.0 * t) * r1
+            + (3.0 * t2 - 2.0 * t) * h * d1)
+            / h;
+        (r, dr)
+    }
+
+    /// The text-plane line that the parallel at arc length `s` shows, and how its
+    /// points map to longitudes: what the simulated cut is compared along.
+    pub fn line_at(&self, s: f64) -> TextLine {
+        match self.direction {
+            TextDirection::Parallel => TextLine::Horizontal {
+                y: self.y_of_s(s),
+                theta_center: self.theta_center,
+                r0: self.r0,
+            },
+            TextDirection::Meridian => TextLine::Vertical {
+                x: s - self.s0,
+                theta_center: self.theta_center,
+                r: self.r_at(s).0.max(1e-9),
+            },
+        }
     }
 
     /// Which map this is.
@@ -314,6 +482,11 @@ impl SurfaceMap {
     /// The surface coordinate of a text-plane point (heights off the shell are
     /// clamped to its ends; [`SurfaceMap::check_fit`] refuses them first).
     pub fn map(&self, p: &Point2) -> SurfaceCoord {
+        if self.direction == TextDirection::Meridian {
+            let s = self.s0 + p.x;
+            let r = self.r_at(s).0.max(1e-9);
+            return SurfaceCoord::new(self.theta_center - p.y / r, s);
+        }
         let s = self.s_of_y(p.y).unwrap_or_else(|| {
             let end = if p.y > 0.0 {
                 self.table.last()
@@ -348,6 +521,35 @@ impl SurfaceMap {
             .fold(MapDistortion::default(), MapDistortion::max)
     }
 
+    /// The largest distortion over the box `x_min..=x_max` × `y_min..=y_max` of the
+    /// text plane.
+    pub fn distortion_box(
+        &self,
+        surface: &dyn Surface,
+        x_min: f64,
+        x_max: f64,
+        y_min: f64,
+        y_max: f64,
+    ) -> MapDistortion {
+        if self.direction == TextDirection::Parallel {
+            return self.distortion(surface, y_min, y_max);
+        }
+        let mut worst = MapDistortion::default();
+        for i in 0..=16 {
+            let x = x_min + (x_max - x_min) * i as f64 / 16.0;
+            let (r, dr) = self.r_at(self.s0 + x);
+            for j in 0..=4 {
+                let y = y_min + (y_max - y_min) * j as f64 / 4.0;
+                let k = y * dr / r.max(1e-9);
+                // Singular values of [[1, 0], [k, −1]]: σ₁σ₂ = 1, σ₁² + σ₂² = 2 + k².
+                let sum = 2.0 + k * k;
+                let big = (0.5 * (sum + (sum * sum - 4.0).max(0.0).sqrt())).sqrt();
+                worst = worst.max(MapDistortion::from_stretch(big, 1.0 / big));
+            }
+        }
+        worst
+    }
+
     /// The largest distortion over each glyph's box.
     pub fn glyph_distortions(
         &self,
@@ -371,7 +573,7 @@ impl SurfaceMap {
                 (x0 <= x1).then(|| GlyphDistortion {
                     ch: g.ch,
                     x: 0.5 * (x0 + x1),
-                    distortion: self.distortion(surface, y0, y1),
+                    distortion: self.distortion_box(surface, x0, x1, y0, y1),
                 })
             })
             .collect()
@@ -387,6 +589,9 @@ impl SurfaceMap {
         y_max: f64,
         margin: f64,
     ) -> Result<()> {
+        if self.direction == TextDirection::Meridian {
+            return self.check_fit_meridian(surface, width, y_min, y_max, margin);
+        }
         let circumference = std::f64::consts::TAU * self.r0;
         if width > circumference {
             return Err(CoreError::TextTooLong {
@@ -408,6 +613,45 @@ impl SurfaceMap {
                 needed_mm: self.s0 - bottom,
                 available_mm: self.s0 - lo,
             });
+        }
+        Ok(())
+    }
+}
+
+impl SurfaceMap {
+    /// [`SurfaceMap::check_fit`] for text along the meridian: the line, centred on the
+    /// baseline parallel, must stay `margin` inside the poles, and its letters must
+    /// span less than half the parallel wherever they are.
+    fn check_fit_meridian(
+        &self,
+        surface: &dyn Surface,
+        width: f64,
+        y_min: f64,
+        y_max: f64,
+        margin: f64,
+    ) -> Result<()> {
+        let (lo, hi) = surface.s_range();
+        let (a, b) = (
+            self.s0 - width / 2.0 - margin,
+            self.s0 + width / 2.0 + margin,
+        );
+        if a < lo || b > hi {
+            return Err(CoreError::TextTooLong {
+                text_mm: width,
+                available_mm: 2.0 * (hi - self.s0).min(self.s0 - lo) - 2.0 * margin,
+            });
+        }
+        let across = y_min.abs().max(y_max.abs()) + margin;
+        for k in 0..=64 {
+            let s = a + (b - a) * k as f64 / 64.0;
+            let r = self.r_at(s).0;
+            if across > r * std::f64::consts::FRAC_PI_2 {
+                return Err(CoreError::BadPlacement {
+                    reason: format!(
+                        "along the meridian the letters reach {across:.2} mm across, more than a quarter of the parallel at s = {s:.2} mm (radius {r:.2} mm) near the pole; use a smaller --height or shorter text"
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -562,5 +806,65 @@ mod tests {
         assert_eq!(MapKind::parse("Conformal").unwrap(), MapKind::Conformal);
         assert!(MapKind::parse("mercator").is_err());
         assert_eq!(MapKind::Conformal.to_string(), "conformal");
+    }
+
+    #[test]
+    fn meridian_text_on_a_sphere_matches_the_closed_form_and_its_distortion() {
+        // Sphere of radius R, centre at lat 20°: s = s0 + x, θ = −y / (R cos(lat)).
+        let big_r = 20.0;
+        let sphere = Spheroid::sphere(2.0 * big_r).unwrap();
+        let lat0 = 20f64.to_radians();
+        let map = SurfaceMap::new(&sphere, MapKind::ArcLength, Baseline::Latitude(lat0), 0.3)
+            .unwrap()
+            .with_direction(&sphere, TextDirection::Meridian)
+            .unwrap();
+        for (x, y) in [(0.0, 0.0), (5.0, 2.0), (-8.0, 3.5), (12.0, -1.0)] {
+            let c = map.map(&Point2::new(x, y));
+            let lat = (big_r * lat0 + x) / big_r;
+            assert!((c.s - (big_r * lat0 + x)).abs() < 1e-12, "{c:?}");
+            let theta = 0.3 - y / (big_r * lat.cos());
+            assert!(
+                (c.theta - theta).abs() < 1e-9,
+                "{x} {y}: {} vs {theta}",
+                c.theta
+            );
+            // Tissot from finite differences on the surface against the closed form:
+            // |∂P/∂y| = 1 (heights kept along the parallel), and the box figure.
+            let (dx, dy, angle) = measured(&map, &sphere, x, y);
+            assert!((dy - 1.0).abs() < 1e-6, "{dy}");
+            let k = y * (-lat.sin()) / (big_r * lat.cos());
+            assert!((dx - (1.0 + k * k).sqrt()).abs() < 1e-6, "{dx} vs k {k}");
+            // The angle between the images of the axes is 90° + atan(k) or its
+            // supplement; the box distortion at that point reports the change.
+            let sheared = (angle - std::f64::consts::FRAC_PI_2).abs();
+            assert!((sheared - k.atan().abs()).abs() < 1e-6, "{angle} {k}");
+            let d = map.distortion_box(&sphere, x, x, y, y);
+            let sum = 2.0 + k * k;
+            let big = (0.5 * (sum + (sum * sum - 4.0).sqrt())).sqrt();
+            assert!(
+                (d.scale - (big - 1.0).max(1.0 - 1.0 / big)).abs() < 1e-9,
+                "{d:?}"
+            );
+        }
+        // The parallel at s shows the vertical line x = s − s0.
+        match map.line_at(big_r * lat0 + 4.0) {
+            TextLine::Vertical { x, r, .. } => {
+                assert!((x - 4.0).abs() < 1e-12);
+                assert!((r - big_r * ((big_r * lat0 + 4.0) / big_r).cos()).abs() < 1e-9);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Conformal along a meridian is refused; lines past the poles do not fit.
+        let conformal = SurfaceMap::new(&sphere, MapKind::Conformal, Baseline::MaxBreadth, 0.0)
+            .unwrap()
+            .with_direction(&sphere, TextDirection::Meridian);
+        assert!(conformal.is_err());
+        assert!(map.check_fit(&sphere, 100.0, 0.0, 2.0, 0.5).is_err());
+        assert!(map.check_fit(&sphere, 20.0, 0.0, 2.0, 0.5).is_ok());
+        assert_eq!(
+            TextDirection::parse("Meridian").unwrap(),
+            TextDirection::Meridian
+        );
+        assert!(TextDirection::parse("diagonal").is_err());
     }
 }
