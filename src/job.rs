@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use shellcarve_core::{
     auto_cap_height, engrave_strokes, layout_text, measure_lines, place_artwork, plan_strokes,
     Align, Artwork, EggSpec, EngraveOptions, Font, Layout2d, LayoutOptions, MoveKind, ProbeFit,
-    Strategy, StrategyOptions, Surface, SurfaceMap, TextHeight, Tool, Toolpath, DEFAULT_DEPTH,
-    DEFAULT_DEPTH_TOL,
+    Strategy, StrategyOptions, Surface, SurfaceMap, TextDirection, TextHeight, Tool, Toolpath,
+    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
@@ -265,6 +265,12 @@ impl Simulation {
         )
     }
 
+    /// The shaded picture of the engraved shell with `options`, for example the views
+    /// chosen with [`shellcarve_render::ShellViewOptions::with_view_spec`].
+    pub fn preview_with(&self, options: &shellcarve_render::ShellViewOptions) -> image::RgbImage {
+        shellcarve_render::render_shell(self.surface.as_ref(), &self.depth_map, options)
+    }
+
     /// The colour depth map of the engraved band.
     pub fn depth_map_image(&self) -> image::RgbImage {
         shellcarve_render::render_depth_map(
@@ -439,18 +445,32 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         .with_align(job.align)
         .with_line_spacing(job.line_spacing);
     let map = SurfaceMap::from_options(surface.as_ref(), &job.engrave)?;
-    let r0 = map.r0();
-    let (mut layout, cap) = layout_job(job, std::f64::consts::TAU * r0, &layout_options)?;
+    let margin = tool.max_radius().min(1.0) + job.engrave.clearance;
+    // The length a line may take: around the baseline parallel, or from the baseline
+    // parallel to the nearer pole and back for text along the meridian.
+    let available = if map.direction() == TextDirection::Meridian {
+        let (lo, hi) = surface.s_range();
+        (2.0 * (hi - map.s0()).min(map.s0() - lo) - 2.0 * margin).max(0.0)
+    } else {
+        std::f64::consts::TAU * map.r0()
+    };
+    let (mut layout, cap) = layout_job(job, available, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
     map.check_fit(
         surface.as_ref(),
         layout.width,
         layout.y_min,
         layout.y_max,
-        tool.max_radius().min(1.0) + job.engrave.clearance,
+        margin,
     )?;
     let distortion = map
-        .distortion(surface.as_ref(), layout.y_min, layout.y_max)
+        .distortion_box(
+            surface.as_ref(),
+            -layout.width / 2.0,
+            layout.width / 2.0,
+            layout.y_min,
+            layout.y_max,
+        )
         .scale;
     let glyph_distortion = map.glyph_distortions(surface.as_ref(), &layout);
     if let Some(worst) = glyph_distortion
@@ -463,13 +483,18 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             .filter(|g| g.distortion.needs_warning())
             .count();
         warnings.push(format!(
-            "the {} map distorts {n} glyph(s) beyond {:.0}% scale or {:.0}° angle (worst {:?}: {:.1}%, {:.1}°); use smaller text, a baseline nearer the widest parallel, or --map conformal",
+            "the {} map distorts {n} glyph(s) beyond {:.0}% scale or {:.0}° angle (worst {:?}: {:.1}%, {:.1}°); {}",
             map.kind(),
             shellcarve_core::DISTORTION_SCALE_WARN * 100.0,
             shellcarve_core::DISTORTION_ANGLE_WARN.to_degrees(),
             worst.ch,
             worst.distortion.scale * 100.0,
-            worst.distortion.angle.to_degrees()
+            worst.distortion.angle.to_degrees(),
+            if map.direction() == TextDirection::Meridian {
+                "along the meridian it grows with the letters' height and toward the poles: use a smaller --height or shorter text"
+            } else {
+                "use smaller text, a baseline nearer the widest parallel, or --map conformal"
+            }
         ));
     }
     let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
@@ -543,14 +568,13 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         holder: job.holder,
     };
     let mut simulation = simulate(&gcode, &sim_job)?;
-    let intended = IntendedDesign {
-        layout: layout.clone(),
-        map: map.clone(),
-        strategy: job.strategy.strategy,
-        outline_offset: job.strategy.outline_offset,
-        radius: tool.radius_at(depth),
+    let intended = IntendedDesign::new(
+        layout.clone(),
+        map.clone(),
+        &job.strategy,
+        tool.radius_at(depth),
         depth,
-    };
+    );
     let design = compare_design(&simulation, &intended);
     simulation.intended = Some(intended);
     let r = &mut simulation.report;

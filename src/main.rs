@@ -7,12 +7,14 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use shellcarve::shellcarve_core::{
     fit_probe, Align, Artwork, Baseline, EggSpec, FillPattern, FitOptions, Font, MapKind,
-    OutlineOffset, Probe, Strategy, StrategyOptions, TextHeight, Tool, DEFAULT_CLEARANCE,
-    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
+    OutlineOffset, Probe, Strategy, StrategyOptions, TextDirection, TextHeight, Tool,
+    DEFAULT_CLEARANCE, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL, DEFAULT_FEED,
 };
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::shellcarve_kinematics::{machine_by_name, MACHINE_NAMES};
-use shellcarve::shellcarve_render::{MeshFormat, MeshOptions, DEFAULT_MESH_TEXEL};
+use shellcarve::shellcarve_render::{
+    MeshFormat, MeshOptions, ShellViewOptions, ViewSpec, DEFAULT_MESH_TEXEL,
+};
 use shellcarve::shellcarve_sim::{Holder, Progress, DEFAULT_TEXEL};
 use shellcarve::{EngraveJob, SimulateJob, Simulation, REFERENCE_PHRASE};
 
@@ -108,6 +110,15 @@ struct ShellArgs {
     /// Write a shaded picture of the engraved egg (PNG).
     #[arg(long)]
     preview: Option<PathBuf>,
+    /// Whole-egg views of the --preview picture, left to right, comma-separated:
+    /// front (facing the text's centre), back, left, right (90° against or along the
+    /// reading direction), all 15° above the equator; top, bottom (down and up the egg's
+    /// axis); az:DEG[:EL] (degrees from the front, elevation -90 to 90, default 15);
+    /// turntable:N (N views evenly around the egg, in one strip); strips (the zoomed
+    /// strips of the engraved band below). Example: front,back,top. Default: one to
+    /// three views spread over the text, above the zoomed strips.
+    #[arg(long, value_name = "SPEC")]
+    views: Option<ViewSpec>,
     /// Write a colour depth map of the engraved band (PNG).
     #[arg(long)]
     depth_map: Option<PathBuf>,
@@ -233,6 +244,11 @@ struct EngraveArgs {
     /// parallel's radius).
     #[arg(long, default_value = "arclength")]
     map: String,
+    /// Which way the text runs: parallel (around the egg, the default) or meridian
+    /// (from the blunt end toward the pointed end along the meridian at --lon, centred
+    /// on the baseline parallel; arclength map only).
+    #[arg(long, default_value = "parallel")]
+    along: String,
     #[command(flatten)]
     shell: ShellArgs,
 }
@@ -442,7 +458,9 @@ fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
 
 fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
     // Render everything first, then write: a failure leaves no new file.
-    let preview = shell.preview.as_ref().map(|_| sim.preview());
+    let preview = shell.preview.as_ref().map(|_| {
+        sim.preview_with(&ShellViewOptions::default().with_view_spec(shell.views.clone()))
+    });
     let depth = shell.depth_map.as_ref().map(|_| sim.depth_map_image());
     let difference =
         match &shell.difference_map {
@@ -539,6 +557,9 @@ fn check_shell_args(shell: &ShellArgs, has_design: bool) -> Result<()> {
             shell.mesh_texel
         );
     }
+    if shell.views.is_some() && shell.preview.is_none() {
+        bail!("--views chooses the views of the preview picture; add --preview FILE.png");
+    }
     if shell.difference_map.is_some() && !has_design {
         bail!("--difference-map compares the cut with the design, which a G-code program alone does not carry; use it with `shellcarve engrave`");
     }
@@ -619,6 +640,7 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
         .with_clearance(args.clearance);
     job.engrave.theta_center = args.lon.to_radians();
     job.engrave.map = MapKind::parse(&args.map)?;
+    job.engrave.direction = TextDirection::parse(&args.along)?;
     if let Some(z) = args.baseline_z {
         job.engrave.baseline = Baseline::Z(z);
     } else if let Some(lat) = args.lat {

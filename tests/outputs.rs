@@ -117,3 +117,69 @@ fn bad_mesh_options_are_refused_before_any_work() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn preview_views_are_chosen_with_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let size = |png: &str| {
+        let img = image::open(p(png)).unwrap();
+        (img.width(), img.height())
+    };
+    let out = shellcarve()
+        .args(["engrave", "Eg", "--height", "3", "-o"])
+        .arg(p("eg.ngc"))
+        .args(["--views", "front,top", "--preview"])
+        .arg(p("views.png"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Two whole-egg views 640 px tall on one row, 8 px gaps, no strips.
+    let (w, h) = size("views.png");
+    assert_eq!(h, 640 + 16);
+    assert!(w > 2 * 400 && w < 2 * 700, "{w}");
+    // simulate takes it too: a turntable of three, then the zoomed strips.
+    let sim = shellcarve()
+        .arg("simulate")
+        .arg(p("eg.ngc"))
+        .args(["--views", "turntable:3,strips", "--preview"])
+        .arg(p("turn.png"))
+        .output()
+        .unwrap();
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let (tw, th) = size("turn.png");
+    assert!(tw > 3 * 400 && th > 656 + 50, "{tw}×{th}");
+    // Bad specifications are refused before any work, naming what is accepted.
+    for (args, needle) in [
+        (
+            &["--views", "side", "--preview", "x.png"][..],
+            "front, back, left",
+        ),
+        (
+            &["--views", "turntable:0", "--preview", "x.png"][..],
+            "from 1 to 72",
+        ),
+        (&["--views", "front"][..], "add --preview"),
+    ] {
+        let out = shellcarve()
+            .current_dir(dir.path())
+            .args(["engrave", "Eg", "--height", "3", "-o", "bad.ngc"])
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert!(!p("bad.ngc").exists() && !p("x.png").exists());
+    }
+}

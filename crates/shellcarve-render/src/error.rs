@@ -50,6 +50,16 @@ pub enum RenderError {
         /// The limit from the options.
         limit: usize,
     },
+    /// An entry of a view specification (`--views`) is not understood.
+    #[error("cannot read the view `{entry}`: {problem}; {accepted}")]
+    InvalidViewSpec {
+        /// The entry (or the whole specification when it is empty).
+        entry: String,
+        /// What is wrong with it.
+        problem: String,
+        /// What is accepted instead.
+        accepted: &'static str,
+    },
     /// The file name does not tell which format to write.
     #[error("cannot tell the format of {path} from its name; {expected}")]
     UnknownFormat {

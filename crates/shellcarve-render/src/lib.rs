@@ -1,6 +1,7 @@
 //! PNG previews of simulated engravings: the unwrapped depth map in a colour map with a
 //! scale bar, and ray-cast shaded views of the shell with the engraving (whole-egg
-//! overviews above overlapping zoomed strips of the engraved band).
+//! views, automatic or chosen with a [`ViewSpec`] such as `front,back,top` or
+//! `turntable:8`, above overlapping zoomed strips of the engraved band).
 //!
 //! Units are millimetres and radians; surfaces and depth maps come from
 //! `shellcarve-core` and `shellcarve-sim` (workpiece frame W, surface coordinates
@@ -33,6 +34,7 @@ mod error;
 mod mesh;
 mod save;
 mod shell;
+mod view;
 
 pub use data::{save_depth_npy_atomic, write_depth_npy};
 pub use depth_image::{render_depth_map, DepthMapImageOptions, DEFAULT_MAX_IMAGE_WIDTH};
@@ -43,7 +45,8 @@ pub use mesh::{
     DEFAULT_COARSE_THETA_DEG, DEFAULT_MAX_TRIANGLES, DEFAULT_MESH_TEXEL,
 };
 pub use save::save_png_atomic;
-pub use shell::{render_shell, ShellViewOptions, DEFAULT_MIN_PX_PER_MM};
+pub use shell::{render_shell, ShellViewOptions, DEFAULT_MIN_PX_PER_MM, DEFAULT_OVERVIEW_HEIGHT};
+pub use view::{View, ViewSpec, DEFAULT_VIEW_ELEVATION_DEG, MAX_VIEWS};
 
 /// The image type the renderers return (8-bit RGB).
 pub use image::RgbImage;

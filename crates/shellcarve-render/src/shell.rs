@@ -1,21 +1,23 @@
 //! Ray-cast, shaded views of the shell with the engraving.
 
-use std::f64::consts::PI;
+use std::f64::consts::{FRAC_PI_2, PI};
 
 use image::{Rgb, RgbImage};
 use rayon::prelude::*;
 use shellcarve_core::{Surface, SurfaceCoord, Vector3};
 use shellcarve_sim::DepthMap;
 
-use crate::colormap::draw_text;
+use crate::colormap::{draw_text, text_width};
+use crate::view::{ViewSpec, DEFAULT_VIEW_ELEVATION_DEG};
 
 /// Default least magnification in the engraved band (pixels per mm of surface).
 pub const DEFAULT_MIN_PX_PER_MM: f64 = 40.0;
 
-/// Height of one whole-egg overview view (px), the egg's silhouette plus a margin.
-const OVERVIEW_HEIGHT_PX: f64 = 640.0;
-/// Camera elevation of the overview views, so that the egg reads as a solid (radians).
-const OVERVIEW_ELEVATION_DEG: f64 = 15.0;
+/// Default height of one whole-egg view (px), the egg's silhouette plus a margin.
+pub const DEFAULT_OVERVIEW_HEIGHT: f64 = 640.0;
+/// Least height of a whole-egg view when a long row of them is shrunk to fit
+/// [`ShellViewOptions::max_width`] (px).
+const MIN_OVERVIEW_HEIGHT: f64 = 96.0;
 /// Sub-samples per pixel side on silhouettes and over the engraving in the overview.
 const OVERVIEW_SUPERSAMPLE: u32 = 3;
 /// Engravings spanning at most this much longitude get one overview view; longer
@@ -33,7 +35,8 @@ pub struct ShellViewOptions {
     pub min_px_per_mm: f64,
     /// Largest longitude span of one view (radians). Default 72°.
     pub max_view_span: f64,
-    /// Number of views; `None` picks the fewest that cover the engraving.
+    /// Number of zoomed strips; `None` picks the fewest that cover the engraving.
+    /// (The whole-egg views are chosen with [`ShellViewOptions::view_spec`].)
     pub views: Option<usize>,
     /// Camera elevation above the equator plane (radians). Default 0.
     pub elevation: f64,
@@ -54,8 +57,16 @@ pub struct ShellViewOptions {
     /// Put a row of whole-egg views (pole to pole, orthographic, 15° above the equator
     /// plane, about 640 px tall) above the zoomed strips: one centred on the engraving,
     /// or two to three spread over the text when it wraps more than 150° around the shell.
-    /// Default true.
+    /// Default true. Ignored when [`ShellViewOptions::view_spec`] is set.
     pub overview: bool,
+    /// The whole-egg views to draw (`front`, `top`, `turntable:8`, …) and whether the
+    /// zoomed strips follow them; `None` (the default) draws the automatic overview
+    /// described under [`ShellViewOptions::overview`] above the strips.
+    pub view_spec: Option<ViewSpec>,
+    /// Height of each whole-egg view (px). Default [`DEFAULT_OVERVIEW_HEIGHT`]. A row
+    /// wider than [`ShellViewOptions::max_width`] is shrunk to fit (to no less than
+    /// 96 px per view).
+    pub overview_height: f64,
 }
 
 impl Default for ShellViewOptions {
@@ -72,6 +83,8 @@ impl Default for ShellViewOptions {
             depth_darkening: 0.55,
             labels: true,
             overview: true,
+            view_spec: None,
+            overview_height: DEFAULT_OVERVIEW_HEIGHT,
         }
     }
 }
@@ -83,7 +96,7 @@ impl ShellViewOptions {
         self
     }
 
-    /// Sets the number of views (`None`: automatic).
+    /// Sets the number of zoomed strips (`None`: automatic).
     pub fn with_views(mut self, views: Option<usize>) -> Self {
         self.views = views;
         self
@@ -104,6 +117,18 @@ impl ShellViewOptions {
     /// Shows or hides the whole-egg overview row above the strips.
     pub fn with_overview(mut self, overview: bool) -> Self {
         self.overview = overview;
+        self
+    }
+
+    /// Sets the whole-egg views (`None`: the automatic overview and the strips).
+    pub fn with_view_spec(mut self, spec: Option<ViewSpec>) -> Self {
+        self.view_spec = spec;
+        self
+    }
+
+    /// Sets the height of each whole-egg view (px).
+    pub fn with_overview_height(mut self, px: f64) -> Self {
+        self.overview_height = px;
         self
     }
 }
@@ -275,7 +300,7 @@ impl MeridianTable {
 
 /// One orthographic camera and its framing.
 #[derive(Debug, Clone, Copy)]
-struct View {
+struct Camera {
     center_theta: f64,
     right: Vector3,
     up: Vector3,
@@ -298,7 +323,7 @@ enum Scale {
     Height(f64),
 }
 
-impl View {
+impl Camera {
     /// An orthographic camera looking at the Z axis from longitude `theta`, `elevation`
     /// above the equator plane (+Z up in the picture, +θ to the right), framed on the
     /// projections of `coords` plus `margin` (mm) on every side.
@@ -386,8 +411,9 @@ impl View {
         )
     }
 
-    /// The whole egg, pole to pole, seen from longitude `theta`.
-    fn overview(surface: &dyn Surface, theta: f64) -> Self {
+    /// The whole egg, pole to pole, seen from longitude `theta` and `elevation`,
+    /// `height` px tall.
+    fn overview(surface: &dyn Surface, theta: f64, elevation: f64, height: f64) -> Self {
         let (lo, hi) = surface.s_range();
         let coords = (0..96).flat_map(move |a| {
             (0..=64).map(move |b| {
@@ -401,10 +427,10 @@ impl View {
         let mut view = Self::framed(
             surface,
             theta,
-            OVERVIEW_ELEVATION_DEG.to_radians(),
+            elevation,
             coords,
             margin,
-            Scale::Height(OVERVIEW_HEIGHT_PX),
+            Scale::Height(height),
         );
         view.supersample = OVERVIEW_SUPERSAMPLE;
         view
@@ -478,10 +504,12 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
     } else {
         0.0
     };
-    let strips: Vec<View> = layout
+    let want_strips = options.view_spec.as_ref().is_none_or(|spec| spec.strips);
+    let strips: Vec<Camera> = layout
         .iter()
+        .filter(|_| want_strips)
         .map(|&(c, half)| {
-            View::strip(
+            Camera::strip(
                 surface,
                 c,
                 half,
@@ -492,30 +520,125 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
             )
         })
         .collect();
-    let overviews: Vec<View> = if options.overview {
-        let mid = 0.5 * (theta_lo + theta_hi);
-        let span = theta_hi - theta_lo;
-        // One view up to 150°; beyond, up to three views spread evenly over the text
-        // (each centred on its share), so every part of the line faces some camera.
-        let n = if span <= OVERVIEW_ONE_VIEW_SPAN_DEG.to_radians() {
-            1
-        } else {
-            ((span / OVERVIEW_SHARE_DEG.to_radians()).ceil() as usize).clamp(2, 3)
-        };
-        (0..n)
-            .map(|k| mid + (k as f64 - 0.5 * (n as f64 - 1.0)) * span / n as f64)
-            .map(|c| View::overview(surface, wrap_angle(c)))
-            .collect()
-    } else {
-        Vec::new()
+    let front = 0.5 * (theta_lo + theta_hi);
+    // (longitude, elevation, label) of each whole-egg view.
+    let wanted: Vec<(f64, f64, String)> = match &options.view_spec {
+        Some(spec) => spec
+            .views
+            .iter()
+            .map(|v| {
+                let az = if v.azimuth.is_finite() {
+                    v.azimuth
+                } else {
+                    0.0
+                };
+                let el = if v.elevation.is_finite() {
+                    v.elevation.clamp(-FRAC_PI_2, FRAC_PI_2)
+                } else {
+                    DEFAULT_VIEW_ELEVATION_DEG.to_radians()
+                };
+                (wrap_angle(front + az), el, v.label())
+            })
+            .collect(),
+        None if options.overview => {
+            let mid = front;
+            let span = theta_hi - theta_lo;
+            // One view up to 150°; beyond, up to three views spread evenly over the text
+            // (each centred on its share), so every part of the line faces some camera.
+            let n = if span <= OVERVIEW_ONE_VIEW_SPAN_DEG.to_radians() {
+                1
+            } else {
+                ((span / OVERVIEW_SHARE_DEG.to_radians()).ceil() as usize).clamp(2, 3)
+            };
+            (0..n)
+                .map(|k| wrap_angle(mid + (k as f64 - 0.5 * (n as f64 - 1.0)) * span / n as f64))
+                .map(|c| {
+                    (
+                        c,
+                        DEFAULT_VIEW_ELEVATION_DEG.to_radians(),
+                        longitude_label(c),
+                    )
+                })
+                .collect()
+        }
+        None => Vec::new(),
     };
-    let render = |views: &[View]| -> Vec<(RgbImage, View)> {
+    let overviews = whole_egg_cameras(surface, &wanted, options);
+    let render = |views: &[(Camera, String)]| -> Vec<(RgbImage, String)> {
         views
             .iter()
-            .map(|v| (render_view(surface, &table, map, v, options), *v))
+            .map(|(v, label)| (render_view(surface, &table, map, v, options), label.clone()))
             .collect()
     };
+    let strips: Vec<(Camera, String)> = strips
+        .into_iter()
+        .map(|v| (v, longitude_label(v.center_theta)))
+        .collect();
     compose(&render(&overviews), &render(&strips), options)
+}
+
+/// Whole-egg cameras for `(longitude, elevation, label)` triples, each
+/// [`ShellViewOptions::overview_height`] tall, or shorter when the row would be wider
+/// than [`ShellViewOptions::max_width`].
+fn whole_egg_cameras(
+    surface: &dyn Surface,
+    wanted: &[(f64, f64, String)],
+    options: &ShellViewOptions,
+) -> Vec<(Camera, String)> {
+    let make = |height: f64| -> Vec<(Camera, String)> {
+        wanted
+            .iter()
+            .map(|(theta, el, label)| {
+                (
+                    Camera::overview(surface, *theta, *el, height),
+                    label.clone(),
+                )
+            })
+            .collect()
+    };
+    let height = if options.overview_height.is_finite() {
+        options.overview_height.clamp(16.0, 4096.0)
+    } else {
+        DEFAULT_OVERVIEW_HEIGHT
+    };
+    let cameras = make(height);
+    // As `grid` lays them out: every column as wide as the widest view.
+    let row = |cams: &[(Camera, String)]| -> (u64, u64) {
+        let widest = cams
+            .iter()
+            .map(|(c, _)| u64::from(c.width))
+            .max()
+            .unwrap_or(0);
+        let n = cams.len() as u64;
+        (n * widest + (n + 1) * u64::from(GAP), n * widest)
+    };
+    let limit = u64::from(options.max_width.max(1));
+    let (width, images) = row(&cameras);
+    if width <= limit || height <= MIN_OVERVIEW_HEIGHT {
+        return cameras;
+    }
+    // Widths scale with the height (each rounded up by at most a pixel); gaps do not.
+    let n = cameras.len() as u64;
+    let room = limit.saturating_sub(width - images + n) as f64;
+    let mut fit = (height * room / images.max(1) as f64)
+        .floor()
+        .clamp(MIN_OVERVIEW_HEIGHT, height);
+    let mut cameras = make(fit);
+    for _ in 0..16 {
+        if row(&cameras).0 <= limit || fit <= MIN_OVERVIEW_HEIGHT {
+            break;
+        }
+        fit = (fit - 1.0).max(MIN_OVERVIEW_HEIGHT);
+        cameras = make(fit);
+    }
+    cameras
+}
+
+/// A view's label: its centre longitude in whole degrees, in (−180°, 180°].
+fn longitude_label(theta: f64) -> String {
+    let turned = (180.0 - theta.to_degrees()).round() as i64;
+    let deg = 180 - turned.rem_euclid(360);
+    format!("{deg}")
 }
 
 /// The angle in (−π, π].
@@ -543,13 +666,13 @@ struct Scene<'a> {
 
 impl Scene<'_> {
     /// The first hit of the ray through view coordinates `(x, y)` (mm).
-    fn hit(&self, view: &View, x: f64, y: f64) -> Option<Vector3> {
+    fn hit(&self, view: &Camera, x: f64, y: f64) -> Option<Vector3> {
         let origin = view.right * x + view.up * y - view.forward * self.bound;
         intersect(self.table, &origin, &view.forward, 2.0 * self.bound)
     }
 
     /// The colour of the ray through `(x, y)`: shaded shell or background.
-    fn color(&self, view: &View, x: f64, y: f64) -> [u8; 3] {
+    fn color(&self, view: &Camera, x: f64, y: f64) -> [u8; 3] {
         match self.hit(view, x, y) {
             Some(hit) => self.shade(&hit),
             None => self.options.background,
@@ -601,7 +724,7 @@ fn render_view(
     surface: &dyn Surface,
     table: &MeridianTable,
     map: &DepthMap,
-    view: &View,
+    view: &Camera,
     options: &ShellViewOptions,
 ) -> RgbImage {
     let (len, breadth) = surface.size();
@@ -744,7 +867,7 @@ const GAP: u32 = 8;
 
 /// Lays views out left to right with [`GAP`] around them, wrapping at `max_width`;
 /// returns the size of the block and each image's top-left corner within it.
-fn grid(images: &[(RgbImage, View)], max_width: u32) -> ((u32, u32), Vec<(u32, u32)>) {
+fn grid(images: &[(RgbImage, String)], max_width: u32) -> ((u32, u32), Vec<(u32, u32)>) {
     if images.is_empty() {
         return ((0, 0), Vec::new());
     }
@@ -768,15 +891,20 @@ fn grid(images: &[(RgbImage, View)], max_width: u32) -> ((u32, u32), Vec<(u32, u
 
 /// The overview row (centred) above the grid of strips.
 fn compose(
-    overviews: &[(RgbImage, View)],
-    strips: &[(RgbImage, View)],
+    overviews: &[(RgbImage, String)],
+    strips: &[(RgbImage, String)],
     options: &ShellViewOptions,
 ) -> RgbImage {
     // The overview views sit side by side on one row whatever the width limit.
     let ((ow, oh), o_at) = grid(overviews, u32::MAX);
     let ((sw, sh), s_at) = grid(strips, options.max_width);
     let width = ow.max(sw).max(1);
-    let strips_top = oh.saturating_sub(GAP);
+    // The strips' top gap doubles as the overviews' bottom gap.
+    let strips_top = if strips.is_empty() {
+        oh
+    } else {
+        oh.saturating_sub(GAP)
+    };
     let height = (strips_top + sh).max(1);
     let mut out = RgbImage::from_pixel(width, height, Rgb(options.background));
     let blocks = [
@@ -784,19 +912,21 @@ fn compose(
         (strips, s_at, (width - sw) / 2, strips_top),
     ];
     for (images, corners, dx, dy) in blocks {
-        for ((img, view), (x, y)) in images.iter().zip(corners) {
+        for ((img, label), (x, y)) in images.iter().zip(corners) {
             let (x0, y0) = (dx + x, dy + y);
             image::imageops::replace(&mut out, img, i64::from(x0), i64::from(y0));
             if options.labels {
-                // Longitude in (−180°, 180°].
-                let turned = (180.0 - view.center_theta.to_degrees()).round() as i64;
-                let deg = 180 - turned.rem_euclid(360);
+                // As large as fits the view: 3, or smaller on narrow views.
+                let scale = (1..=3)
+                    .rev()
+                    .find(|&k| text_width(label, k) + 12 <= img.width())
+                    .unwrap_or(1);
                 draw_text(
                     &mut out,
                     i64::from(x0 + 6),
                     i64::from(y0 + 6),
-                    &format!("{deg}"),
-                    3,
+                    label,
+                    scale,
                     [250, 250, 250],
                 );
             }
