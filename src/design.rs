@@ -1,7 +1,10 @@
 //! The design an engraving was planned from, on the shell: what the simulated cut is
 //! compared with (the report's coverage and overcut, and the difference map).
 
-use shellcarve_core::{Layout2d, OutlineOffset, Strategy, StrategyOptions, SurfaceMap, TextLine};
+use shellcarve_core::{
+    Layout2d, MapKind, OutlineOffset, Strategy, StrategyOptions, SurfaceMap, TextDirection,
+    TextLine,
+};
 
 /// The intended letter area on the shell and its depth: the laid-out text (centred on
 /// x = 0), the map from the text plane onto the shell, the strategy and the tool's
@@ -11,9 +14,11 @@ use shellcarve_core::{Layout2d, OutlineOffset, Strategy, StrategyOptions, Surfac
 pub struct IntendedDesign {
     /// The laid-out text (text-plane mm).
     pub layout: Layout2d,
-    /// The same with x and y swapped, for text along a meridian, whose parallels cross
-    /// the text plane along vertical lines (see [`SurfaceMap::line_at`]).
-    pub transposed: Layout2d,
+    /// The layout as the grid's parallels read it (see [`SurfaceMap::line_at`]): the
+    /// layout itself for text along a parallel, with x and y swapped for text along a
+    /// meridian (whose parallels cross the text plane along vertical lines), and drawn
+    /// in the surface plane for the patch map.
+    pub plane: Layout2d,
     /// The map from the text plane onto the shell.
     pub map: SurfaceMap,
     /// The strategy, which decides the intended area (glyph interiors for fill,
@@ -40,8 +45,15 @@ impl IntendedDesign {
         radius: f64,
         depth: f64,
     ) -> Self {
+        let plane = if map.kind() == MapKind::Patch {
+            map.to_surface_plane(&layout)
+        } else if map.direction() == TextDirection::Meridian {
+            layout.transposed()
+        } else {
+            layout.clone()
+        };
         Self {
-            transposed: layout.transposed(),
+            plane,
             layout,
             map,
             strategy: strategy.strategy,
@@ -58,11 +70,11 @@ impl shellcarve_sim::IntendedArea for IntendedDesign {
             .with_strategy(self.strategy)
             .with_outline_offset(self.outline_offset);
         let line = self.map.line_at(s);
-        let (layout, at) = match line {
-            TextLine::Horizontal { y, .. } => (&self.layout, y),
-            TextLine::Vertical { x, .. } => (&self.transposed, x),
+        let at = match line {
+            TextLine::Horizontal { y, .. } => y,
+            TextLine::Vertical { x, .. } => x,
         };
-        shellcarve_core::intended_intervals_with(layout, &options, self.radius, at)
+        shellcarve_core::intended_intervals_with(&self.plane, &options, self.radius, at)
             .into_iter()
             .map(|(a, b)| line.theta_interval(a, b))
             .collect()

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use shellcarve_core::{
     auto_cap_height, engrave_strokes, layout_text, measure_lines, place_artwork, plan_strokes,
-    Align, Artwork, EggSpec, EngraveOptions, Font, Layout2d, LayoutOptions, MoveKind, ProbeFit,
-    Strategy, StrategyOptions, Surface, SurfaceMap, TextDirection, TextHeight, Tool, Toolpath,
-    DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    Align, Artwork, EggSpec, EngraveOptions, Font, Layout2d, LayoutOptions, MapKind, MoveKind,
+    ProbeFit, Strategy, StrategyOptions, Surface, SurfaceMap, TextDirection, TextHeight, Tool,
+    Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
@@ -448,7 +448,10 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let margin = tool.max_radius().min(1.0) + job.engrave.clearance;
     // The length a line may take: around the baseline parallel, or from the baseline
     // parallel to the nearer pole and back for text along the meridian.
-    let available = if map.direction() == TextDirection::Meridian {
+    let available = if map.kind() == MapKind::Patch {
+        // A patch spans at most a quarter of the parallel from its centre.
+        std::f64::consts::FRAC_PI_2 * map.r0()
+    } else if map.direction() == TextDirection::Meridian {
         let (lo, hi) = surface.s_range();
         (2.0 * (hi - map.s0()).min(map.s0() - lo) - 2.0 * margin).max(0.0)
     } else {
@@ -456,6 +459,10 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     };
     let (mut layout, cap) = layout_job(job, available, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
+    if map.kind() == MapKind::Patch {
+        // The patch is centred on the middle of the block, not on its baseline.
+        layout.translate(0.0, -0.5 * (layout.y_min + layout.y_max));
+    }
     map.check_fit(
         surface.as_ref(),
         layout.width,
@@ -490,7 +497,9 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             worst.ch,
             worst.distortion.scale * 100.0,
             worst.distortion.angle.to_degrees(),
-            if map.direction() == TextDirection::Meridian {
+            if map.kind() == MapKind::Patch {
+                "a patch's distortion grows with the square of its size: use a smaller --height or shorter text"
+            } else if map.direction() == TextDirection::Meridian {
                 "along the meridian it grows with the letters' height and toward the poles: use a smaller --height or shorter text"
             } else {
                 "use smaller text, a baseline nearer the widest parallel, or --map conformal"

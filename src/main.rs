@@ -240,8 +240,9 @@ struct EngraveArgs {
     #[arg(long, allow_negative_numbers = true)]
     lat: Option<f64>,
     /// Map from the text plane to the shell: arclength (lengths kept along the
-    /// baseline and the meridians) or conformal (angles kept, size grows with the
-    /// parallel's radius).
+    /// baseline and the meridians), conformal (angles kept, size grows with the
+    /// parallel's radius) or patch (short text on the side: the block centred on the
+    /// point at --lon and the baseline parallel, in geodesic polar coordinates around it).
     #[arg(long, default_value = "arclength")]
     map: String,
     /// Which way the text runs: parallel (around the egg, the default) or meridian

@@ -497,3 +497,34 @@ fn text_along_the_meridian_reads_upward_inside_the_depth_window() {
     assert!(hi < 0.2 && lo > -3.3, "{lo}..{hi}");
     rs274(&e.gcode);
 }
+
+#[test]
+fn short_text_on_a_patch_holds_the_window_and_keeps_lengths_from_its_centre() {
+    use shellcarve::shellcarve_core::{Baseline, MapKind, SurfaceCoord};
+    let mut job = short_job("Hi 7");
+    job.engrave.map = MapKind::Patch;
+    job.engrave.baseline = Baseline::Latitude(25f64.to_radians());
+    job.engrave.theta_center = 0.5;
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    let d = r.design.unwrap();
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    // The block is centred on the patch's centre: the cut tips lie around it, none
+    // farther along the surface than the block's half-diagonal plus the tool.
+    let egg = job.egg.build().unwrap();
+    let map =
+        shellcarve::shellcarve_core::SurfaceMap::from_options(egg.as_ref(), &job.engrave).unwrap();
+    let centre = egg.point(SurfaceCoord::new(0.5, map.s0()));
+    let half_diag = (0.5 * r.text_length_mm.unwrap()).hypot(1.6);
+    for m in e.toolpath.moves.iter().filter(|m| m.kind == MoveKind::Cut) {
+        let on = egg.closest(&m.pose.tip).point;
+        assert!((on - centre).norm() < half_diag + 0.2, "{on}");
+    }
+    rs274(&e.gcode);
+}

@@ -59,6 +59,12 @@ pub enum MapKind {
     ArcLength,
     /// Conformal: `∫ ds / r = y / R0`, angles kept, size grows with `r(s)`.
     Conformal,
+    /// A patch around one point for short text on the side: geodesic polar
+    /// coordinates (the exponential map) centred on the middle of the text block at
+    /// longitude `θc` on the baseline parallel. Distances and directions from the centre
+    /// are kept exactly; the distortion grows with the square of the distance and the
+    /// surface's curvature.
+    Patch,
 }
 
 impl MapKind {
@@ -72,10 +78,11 @@ impl MapKind {
         {
             "arclength" => Ok(Self::ArcLength),
             "conformal" => Ok(Self::Conformal),
+            "patch" | "geodesic" => Ok(Self::Patch),
             _ => Err(CoreError::BadSpec {
                 what: "map".into(),
                 given: text.into(),
-                expected: "arclength or conformal".into(),
+                expected: "arclength, conformal or patch".into(),
             }),
         }
     }
@@ -86,6 +93,7 @@ impl std::fmt::Display for MapKind {
         f.write_str(match self {
             Self::ArcLength => "arclength",
             Self::Conformal => "conformal",
+            Self::Patch => "patch",
         })
     }
 }
@@ -305,8 +313,13 @@ impl SurfaceMap {
             });
         }
         let table = match kind {
-            MapKind::ArcLength => Vec::new(),
             MapKind::Conformal => conformal_table(surface, lo, hi, s0),
+            _ => Vec::new(),
+        };
+        let meridian = if kind == MapKind::Patch {
+            meridian_table(surface)
+        } else {
+            Vec::new()
         };
         Ok(Self {
             kind,
@@ -315,7 +328,7 @@ impl SurfaceMap {
             r0,
             table,
             direction: TextDirection::Parallel,
-            meridian: Vec::new(),
+            meridian,
         })
     }
 
@@ -327,20 +340,16 @@ impl SurfaceMap {
         direction: TextDirection,
     ) -> Result<Self> {
         if direction == TextDirection::Meridian {
-            if self.kind == MapKind::Conformal {
+            if self.kind != MapKind::ArcLength {
                 return Err(CoreError::BadPlacement {
-                    reason: "--map conformal runs text along parallels only; use --map arclength with --along meridian".into(),
+                    reason: format!(
+                        "--map {} cannot run text along a meridian; use --map arclength with --along meridian",
+                        self.kind
+                    ),
                 });
             }
-            let (lo, hi) = surface.s_range();
-            self.meridian = (0..=MERIDIAN_INTERVALS)
-                .map(|k| {
-                    let s = lo + (hi - lo) * k as f64 / MERIDIAN_INTERVALS as f64;
-                    let m = surface.meridian(s);
-                    (s, m.r, m.dr_ds)
-                })
-                .collect();
-        } else {
+            self.meridian = meridian_table(surface);
+        } else if self.kind != MapKind::Patch {
             self.meridian.clear();
         }
         self.direction = direction;
@@ -385,7 +394,18 @@ impl SurfaceMap {
 
     /// The text-plane line that the parallel at arc length `s` shows, and how its
     /// points map to longitudes: what the simulated cut is compared along.
+    ///
+    /// For the patch map the line is read in the *surface plane* `(r0·(θ − θc), s − s0)`,
+    /// not the text plane: compare with [`SurfaceMap::to_surface_plane`]'s image of the
+    /// layout.
     pub fn line_at(&self, s: f64) -> TextLine {
+        if self.kind == MapKind::Patch {
+            return TextLine::Horizontal {
+                y: s - self.s0,
+                theta_center: self.theta_center,
+                r0: self.r0,
+            };
+        }
         match self.direction {
             TextDirection::Parallel => TextLine::Horizontal {
                 y: self.y_of_s(s),
@@ -419,7 +439,7 @@ impl SurfaceMap {
     /// conformal map runs off the shell (near a pole).
     pub fn s_of_y(&self, y: f64) -> Option<f64> {
         match self.kind {
-            MapKind::ArcLength => Some(self.s0 + y),
+            MapKind::ArcLength | MapKind::Patch => Some(self.s0 + y),
             MapKind::Conformal => {
                 let u = y / self.r0;
                 let (first, last) = (self.table.first()?, self.table.last()?);
@@ -457,7 +477,7 @@ impl SurfaceMap {
     /// [`SurfaceMap::s_of_y`]; clamped to the conformal table near the poles).
     pub fn y_of_s(&self, s: f64) -> f64 {
         match self.kind {
-            MapKind::ArcLength => s - self.s0,
+            MapKind::ArcLength | MapKind::Patch => s - self.s0,
             MapKind::Conformal => {
                 let n = self.table.len();
                 if n < 2 {
@@ -482,6 +502,9 @@ impl SurfaceMap {
     /// The surface coordinate of a text-plane point (heights off the shell are
     /// clamped to its ends; [`SurfaceMap::check_fit`] refuses them first).
     pub fn map(&self, p: &Point2) -> SurfaceCoord {
+        if self.kind == MapKind::Patch {
+            return self.geodesic(p);
+        }
         if self.direction == TextDirection::Meridian {
             let s = self.s0 + p.x;
             let r = self.r_at(s).0.max(1e-9);
@@ -504,7 +527,7 @@ impl SurfaceMap {
         let s = self.map(&Point2::new(0.0, y)).s;
         let k = surface.parallel_radius(s) / self.r0;
         match self.kind {
-            MapKind::ArcLength => (k, 1.0),
+            MapKind::ArcLength | MapKind::Patch => (k, 1.0),
             MapKind::Conformal => (k, k),
         }
     }
@@ -531,6 +554,9 @@ impl SurfaceMap {
         y_min: f64,
         y_max: f64,
     ) -> MapDistortion {
+        if self.kind == MapKind::Patch {
+            return self.patch_distortion(x_min, x_max, y_min, y_max);
+        }
         if self.direction == TextDirection::Parallel {
             return self.distortion(surface, y_min, y_max);
         }
@@ -589,6 +615,9 @@ impl SurfaceMap {
         y_max: f64,
         margin: f64,
     ) -> Result<()> {
+        if self.kind == MapKind::Patch {
+            return self.check_fit_patch(surface, width, y_min, y_max, margin);
+        }
         if self.direction == TextDirection::Meridian {
             return self.check_fit_meridian(surface, width, y_min, y_max, margin);
         }
@@ -618,7 +647,199 @@ impl SurfaceMap {
     }
 }
 
+/// Largest arc-length step of the geodesic integration (mm).
+const GEODESIC_STEP: f64 = 0.05;
+/// Spacing of the points a layout's outlines are resampled at before mapping them
+/// into the surface plane (mm).
+const SURFACE_PLANE_STEP: f64 = 0.01;
+
+fn meridian_table(surface: &dyn Surface) -> Vec<MeridianNode> {
+    let (lo, hi) = surface.s_range();
+    (0..=MERIDIAN_INTERVALS)
+        .map(|k| {
+            let s = lo + (hi - lo) * k as f64 / MERIDIAN_INTERVALS as f64;
+            let m = surface.meridian(s);
+            (s, m.r, m.dr_ds)
+        })
+        .collect()
+}
+
 impl SurfaceMap {
+    /// The patch map: follow the geodesic from the centre `(θc, s0)` that leaves at
+    /// the angle of `p` from the parallel (x along +θ, y along +s) for the length `|p|`.
+    /// On a surface of revolution, with ψ the geodesic's angle from the meridian:
+    /// `s' = cos ψ`, `θ' = sin ψ / r`, `ψ' = −(r'/r) sin ψ` (Clairaut's relation
+    /// `r sin ψ = const` holds along it), integrated by fourth-order Runge–Kutta in
+    /// steps of at most [`GEODESIC_STEP`] mm.
+    fn geodesic(&self, p: &Point2) -> SurfaceCoord {
+        let rho = p.coords.norm();
+        if rho.is_nan() || rho <= 0.0 {
+            return SurfaceCoord::new(self.theta_center, self.s0);
+        }
+        let n = (rho / GEODESIC_STEP).ceil().max(1.0);
+        let h = rho / n;
+        // State (s, θ, ψ); the initial direction cos φ e_θ + sin φ e_s.
+        let mut st = (self.s0, self.theta_center, p.x.atan2(p.y));
+        let f = |st: (f64, f64, f64)| {
+            let (r, dr) = self.r_at(st.0);
+            let r = r.max(1e-9);
+            let (sin, cos) = st.2.sin_cos();
+            (cos, sin / r, -dr / r * sin)
+        };
+        for _ in 0..n as usize {
+            let k1 = f(st);
+            let k2 = f((
+                st.0 + 0.5 * h * k1.0,
+                st.1 + 0.5 * h * k1.1,
+                st.2 + 0.5 * h * k1.2,
+            ));
+            let k3 = f((
+                st.0 + 0.5 * h * k2.0,
+                st.1 + 0.5 * h * k2.1,
+                st.2 + 0.5 * h * k2.2,
+            ));
+            let k4 = f((st.0 + h * k3.0, st.1 + h * k3.1, st.2 + h * k3.2));
+            st = (
+                st.0 + h / 6.0 * (k1.0 + 2.0 * k2.0 + 2.0 * k3.0 + k4.0),
+                st.1 + h / 6.0 * (k1.1 + 2.0 * k2.1 + 2.0 * k3.1 + k4.1),
+                st.2 + h / 6.0 * (k1.2 + 2.0 * k2.2 + 2.0 * k3.2 + k4.2),
+            );
+        }
+        SurfaceCoord::new(st.1, st.0)
+    }
+
+    /// The point of the surface plane `(r0·(θ − θc), s − s0)` a text-plane point maps to.
+    fn surface_plane_point(&self, p: &Point2) -> Point2 {
+        let c = self.map(p);
+        Point2::new(self.r0 * (c.theta - self.theta_center), c.s - self.s0)
+    }
+
+    /// The layout as the patch map puts it on the shell, drawn in the surface plane
+    /// `(r0·(θ − θc), s − s0)`, outlines resampled every 0.01 mm so their images stay
+    /// within a fraction of a micrometre of the mapped curves. Lengths across the
+    /// meridian in that plane are off by `r(s)/r0` from the surface's, a few percent
+    /// over a patch: the images of letters are exact, widths of bands drawn around
+    /// them in that plane are not. For the other maps the layout is returned as is.
+    pub fn to_surface_plane(&self, layout: &Layout2d) -> Layout2d {
+        if self.kind != MapKind::Patch {
+            return layout.clone();
+        }
+        let resample = |v: &Vec<Point2>, closed: bool| -> Vec<Point2> {
+            let mut out = Vec::new();
+            let n = v.len();
+            let segs = if closed { n } else { n.saturating_sub(1) };
+            for i in 0..segs {
+                let (a, b) = (v[i], v[(i + 1) % n]);
+                let k = ((b - a).norm() / SURFACE_PLANE_STEP).ceil().max(1.0) as usize;
+                for j in 0..k {
+                    out.push(self.surface_plane_point(&(a + (b - a) * (j as f64 / k as f64))));
+                }
+            }
+            if !closed {
+                if let Some(last) = v.last() {
+                    out.push(self.surface_plane_point(last));
+                }
+            }
+            out
+        };
+        let glyphs: Vec<crate::layout::Glyph> = layout
+            .glyphs
+            .iter()
+            .map(|g| crate::layout::Glyph {
+                ch: g.ch,
+                contours: g.contours.iter().map(|c| resample(c, true)).collect(),
+                line: g.line,
+                strokes: g.strokes.iter().map(|s| resample(s, false)).collect(),
+            })
+            .collect();
+        let (y_min, y_max) = glyphs
+            .iter()
+            .flat_map(crate::layout::Glyph::points)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p.y), hi.max(p.y))
+            });
+        Layout2d {
+            glyphs,
+            width: layout.width,
+            cap_height: layout.cap_height,
+            y_min,
+            y_max,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Singular values of the patch map's differential at `p`, from central
+    /// differences of the geodesic map in the orthonormal frame (parallel, meridian).
+    fn patch_stretch(&self, p: &Point2) -> (f64, f64) {
+        let h = 1e-4;
+        let d = |dx: f64, dy: f64| {
+            let a = self.geodesic(&Point2::new(p.x - dx, p.y - dy));
+            let b = self.geodesic(&Point2::new(p.x + dx, p.y + dy));
+            let r = self.r_at(0.5 * (a.s + b.s)).0;
+            (r * (b.theta - a.theta) / (2.0 * h), (b.s - a.s) / (2.0 * h))
+        };
+        let (ax, ay) = d(h, 0.0);
+        let (bx, by) = d(0.0, h);
+        // Singular values of [[ax, bx], [ay, by]].
+        let e = ax * ax + ay * ay + bx * bx + by * by;
+        let det = (ax * by - bx * ay).abs();
+        let root = (e * e - 4.0 * det * det).max(0.0).sqrt();
+        (
+            (0.5 * (e + root)).sqrt(),
+            (0.5 * (e - root)).max(0.0).sqrt(),
+        )
+    }
+
+    fn patch_distortion(&self, x_min: f64, x_max: f64, y_min: f64, y_max: f64) -> MapDistortion {
+        let mut worst = MapDistortion::default();
+        for i in 0..=6 {
+            for j in 0..=6 {
+                let p = Point2::new(
+                    x_min + (x_max - x_min) * i as f64 / 6.0,
+                    y_min + (y_max - y_min) * j as f64 / 6.0,
+                );
+                let (a, b) = self.patch_stretch(&p);
+                worst = worst.max(MapDistortion::from_stretch(a, b));
+            }
+        }
+        worst
+    }
+
+    /// [`SurfaceMap::check_fit`] for the patch map: the block (centred on the point)
+    /// must stay a quarter of the baseline parallel from its centre and `margin`
+    /// inside the poles.
+    fn check_fit_patch(
+        &self,
+        surface: &dyn Surface,
+        width: f64,
+        y_min: f64,
+        y_max: f64,
+        margin: f64,
+    ) -> Result<()> {
+        let reach = (0.5 * width).hypot(y_min.abs().max(y_max.abs())) + margin;
+        let limit = self.r0 * std::f64::consts::FRAC_PI_2;
+        if reach > limit {
+            return Err(CoreError::BadPlacement {
+                reason: format!(
+                    "the patch map reaches {reach:.1} mm from its centre but a patch may span at most {limit:.1} mm (a quarter of the parallel); use a smaller --height, shorter text or --map arclength"
+                ),
+            });
+        }
+        let (lo, hi) = surface.s_range();
+        for i in 0..=8 {
+            for y in [y_min, y_max] {
+                let x = -0.5 * width + width * i as f64 / 8.0;
+                let c = self.geodesic(&Point2::new(x, y));
+                if c.s - margin < lo || c.s + margin > hi {
+                    return Err(CoreError::BadPlacement {
+                        reason: "the patch runs over a pole of the shell; move it toward the widest parallel (--lat) or make the text smaller".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// [`SurfaceMap::check_fit`] for text along the meridian: the line, centred on the
     /// baseline parallel, must stay `margin` inside the poles, and its letters must
     /// span less than half the parallel wherever they are.
@@ -866,5 +1087,70 @@ mod tests {
             TextDirection::Meridian
         );
         assert!(TextDirection::parse("diagonal").is_err());
+    }
+
+    #[test]
+    fn patch_map_on_a_sphere_keeps_distances_and_bearings_from_its_centre() {
+        // Geodesic polar coordinates on a sphere of radius R: the great-circle distance
+        // from the centre is |p|, the initial bearing is p's angle from the parallel,
+        // and the stretch is 1 radially and R·sin(ρ/R)/ρ across.
+        let big_r = 20.0;
+        let sphere = Spheroid::sphere(2.0 * big_r).unwrap();
+        let lat0 = 25f64.to_radians();
+        let map = SurfaceMap::new(&sphere, MapKind::Patch, Baseline::Latitude(lat0), 0.4).unwrap();
+        let centre = sphere.point(SurfaceCoord::new(0.4, big_r * lat0));
+        for (x, y) in [(3.0, 0.0), (0.0, 4.0), (-5.0, 2.5), (6.0, -6.0), (0.2, 0.1)] {
+            let p = Point2::new(x, y);
+            let q = sphere.point(map.map(&p));
+            let rho = p.coords.norm();
+            let angle = (centre.coords.dot(&q.coords) / (big_r * big_r)).clamp(-1.0, 1.0);
+            let dist = big_r * angle.acos();
+            assert!((dist - rho).abs() < 1e-6, "({x}, {y}): {dist} vs {rho}");
+            let (a, b) = map.patch_stretch(&p);
+            let across = big_r * (rho / big_r).sin() / rho;
+            assert!(
+                (a - 1.0).abs() < 1e-5 && (b - across).abs() < 1e-5,
+                "{a} {b} vs {across}"
+            );
+        }
+        // The x axis leaves along the parallel (toward +θ), the y axis up the meridian.
+        let east = map.map(&Point2::new(1e-3, 0.0));
+        let north = map.map(&Point2::new(0.0, 1e-3));
+        assert!(east.theta > 0.4 && (east.s - big_r * lat0).abs() < 1e-6);
+        assert!((north.theta - 0.4).abs() < 1e-9 && north.s > big_r * lat0);
+        // Too large a patch is refused with the limit named.
+        let err = map.check_fit(&sphere, 60.0, 0.0, 3.0, 0.5).unwrap_err();
+        assert!(err.to_string().contains("quarter"), "{err}");
+        assert!(map.check_fit(&sphere, 15.0, -1.5, 1.5, 0.5).is_ok());
+        // Drawn in the surface plane, a square around the centre keeps its size to the
+        // first order (its corners move by the curvature, ~x²·tan(lat)/2R).
+        let square = Layout2d {
+            glyphs: vec![crate::layout::Glyph {
+                ch: 'x',
+                contours: vec![vec![
+                    Point2::new(-1.0, -1.0),
+                    Point2::new(1.0, -1.0),
+                    Point2::new(1.0, 1.0),
+                    Point2::new(-1.0, 1.0),
+                ]],
+                ..crate::layout::Glyph::default()
+            }],
+            width: 2.0,
+            cap_height: 2.0,
+            y_min: -1.0,
+            y_max: 1.0,
+            lines: Vec::new(),
+        };
+        let plane = map.to_surface_plane(&square);
+        assert!(plane.glyphs[0].contours[0].len() >= 800);
+        assert!((plane.y_max - 1.0).abs() < 0.02 && (plane.y_min + 1.0).abs() < 0.02);
+        let top = map.surface_plane_point(&Point2::new(0.0, 1.0));
+        assert!(top.x.abs() < 1e-9 && (top.y - 1.0).abs() < 1e-9, "{top}");
+        assert!(
+            SurfaceMap::new(&sphere, MapKind::Patch, Baseline::MaxBreadth, 0.0)
+                .unwrap()
+                .with_direction(&sphere, TextDirection::Meridian)
+                .is_err()
+        );
     }
 }
