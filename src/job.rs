@@ -603,7 +603,13 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.text_length_mm = Some(layout.width);
     r.strategy = Some(job.strategy.strategy.to_string());
     r.feed_mm_min = Some(job.engrave.feed);
-    r.chip_load_mm = Some(job.engrave.feed / (job.rpm * f64::from(tool.flutes())));
+    let chip_load = job.engrave.feed / (job.rpm * f64::from(tool.flutes()));
+    let cutting_diameter = 2.0 * tool.radius_at(depth);
+    r.chip_load_mm = Some(chip_load);
+    r.surface_speed_m_min = Some(std::f64::consts::PI * cutting_diameter * job.rpm / 1000.0);
+    if let Some(w) = chip_load_warning(chip_load, cutting_diameter, job) {
+        r.warnings.push(w);
+    }
     r.coverage_min = Some(plan.min_coverage);
     r.map_scale_distortion = Some(distortion);
     r.glyph_distortion = Some(
@@ -670,6 +676,32 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         toolpath,
         simulation,
     })
+}
+
+/// Chip load per tooth a small carbide engraver takes, as fractions of its cutting
+/// diameter: below the first it rubs instead of cutting (heat, a glazed and chipped
+/// shell), above the second it risks breaking (micro-tool makers' tables put the
+/// usual load for 0.1–1 mm tools at about 0.5–4% of the diameter).
+pub const CHIP_LOAD_RANGE: (f64, f64) = (0.002, 0.05);
+
+/// A warning when the chip load lies outside [`CHIP_LOAD_RANGE`] for the tool's
+/// cutting diameter, naming the feed or speed that brings it back.
+fn chip_load_warning(chip_load: f64, diameter: f64, job: &EngraveJob) -> Option<String> {
+    let (lo, hi) = (CHIP_LOAD_RANGE.0 * diameter, CHIP_LOAD_RANGE.1 * diameter);
+    let per_mm = job.engrave.feed / chip_load;
+    if chip_load < lo {
+        Some(format!(
+            "chip load {chip_load:.4} mm per tooth is below {lo:.4} mm for a {diameter:.3} mm cut: the tool rubs rather than cuts; raise --feed to at least {:.0} mm/min or lower --rpm",
+            lo * per_mm
+        ))
+    } else if chip_load > hi {
+        Some(format!(
+            "chip load {chip_load:.4} mm per tooth is above {hi:.4} mm for a {diameter:.3} mm cut: the tool may break; lower --feed to at most {:.0} mm/min or raise --rpm",
+            hi * per_mm
+        ))
+    } else {
+        None
+    }
 }
 
 /// How far outside the intended letters a cut texel may lie (mm): two texels (one for
@@ -824,6 +856,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         spindle_rpm: program.spindle_rpm,
         feed_mm_min: None,
         chip_load_mm: None,
+        surface_speed_m_min: None,
         moves: MoveCounts {
             blocks: program.moves.len(),
             rapid: rapid_blocks,

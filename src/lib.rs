@@ -44,7 +44,8 @@ pub use design::IntendedDesign;
 pub use error::{Error, Result};
 pub use job::{
     engrave, resolve_machine, simulate, EngraveJob, Engraving, SimulateJob, Simulation,
-    DEFAULT_MACHINE, DEFAULT_SHELL_MARGIN, DEFAULT_TOOL, REFERENCE_PHRASE, TILT_WARN,
+    CHIP_LOAD_RANGE, DEFAULT_MACHINE, DEFAULT_SHELL_MARGIN, DEFAULT_TOOL, REFERENCE_PHRASE,
+    TILT_WARN,
 };
 pub use output::write_atomic;
 pub use report::{

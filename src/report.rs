@@ -41,6 +41,9 @@ pub struct Report {
     pub feed_mm_min: Option<f64>,
     /// Chip load per tooth at that feed and speed (mm; engrave only).
     pub chip_load_mm: Option<f64>,
+    /// Cutting speed at the tool's widest point in the cut, π·D·n (m/min; engrave
+    /// only), D being the cutting diameter at the surface at the engraving depth.
+    pub surface_speed_m_min: Option<f64>,
     /// Block counts and path lengths.
     pub moves: MoveCounts,
     /// Simulated depth along the cutting tip paths.

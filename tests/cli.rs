@@ -195,3 +195,27 @@ fn simulate_exits_3_when_a_check_fails() {
     let max = report["cut_depth_mm"]["max"].as_f64().unwrap();
     assert!((max - 0.6).abs() < 0.01, "{max}");
 }
+
+#[test]
+fn a_feed_too_fast_for_the_tool_is_named_with_the_feed_that_fits() {
+    let out = shellcarve()
+        .args([
+            "engrave",
+            "Egg",
+            "--height",
+            "3",
+            "--feed",
+            "5000",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stdout);
+    // 5000 mm/min at 18000 rpm on 2 flutes: 0.139 mm per tooth against at most 5% of
+    // the 0.2 mm ball's diameter.
+    assert!(
+        err.contains("chip load 0.1389 mm") && err.contains("at most 360 mm/min"),
+        "{err}"
+    );
+}
