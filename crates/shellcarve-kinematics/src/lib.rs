@@ -30,6 +30,7 @@ mod motion;
 mod path;
 mod plan;
 mod program;
+mod timing;
 
 pub use error::{KinematicsError, Result};
 pub use joints::{Axis, AxisLimit, Joints, SpindleRange};
@@ -39,8 +40,8 @@ pub use machine::{
     SINGULAR_CONE, SINGULAR_SIN,
 };
 pub use motion::{
-    check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, SampleOptions,
-    DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,
+    check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, time_program,
+    SampleOptions, DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,
 };
 pub use path::{arc_sweep, path_length, path_point};
 pub use plan::{
@@ -48,3 +49,4 @@ pub use plan::{
     DEFAULT_RPM,
 };
 pub use program::{ControlMode, Feed, MachineMove, MachineProgram, Path};
+pub use timing::{time_blocks, TimedBlock, TimedProgram, JUNCTION_TIME};

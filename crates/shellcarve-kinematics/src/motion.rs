@@ -11,8 +11,8 @@ use crate::error::{KinematicsError, Result};
 use crate::joints::{Axis, Joints};
 use crate::machine::Machine;
 use crate::path::path_point;
-use crate::plan::{axis_time, rapid_time};
 use crate::program::{ControlMode, Feed, MachineProgram, Path};
+use crate::timing::{time_blocks, TimedBlock, TimedProgram};
 
 /// Default largest tip step between samples of a curved tip path (mm).
 pub const DEFAULT_SAMPLE_STEP: f64 = 0.05;
@@ -197,11 +197,19 @@ pub fn check_program_limits(
         .collect()
 }
 
-/// Estimated run time of a program (s): feed blocks at their programmed feed, never
-/// faster than the slowest axis allows (acceleration left out, see [`axis_time`]);
-/// rapids from rest to rest with each axis's acceleration (see [`rapid_time`]).
+/// Run time of a program (s) from the jerk-limited look-ahead planner (see
+/// [`time_program`]).
 pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f64 {
-    let mut total = 0.0;
+    time_program(machine, program).total_s
+}
+
+/// Times a program with the jerk-limited look-ahead planner of `timing.rs`: feed
+/// blocks along the tool tip's path (its length from the forward kinematics of the
+/// block's ends; arcs by their chord), at the programmed feed (G94) or at the speed
+/// that fills the programmed block time (G93); rapids, and blocks that only turn
+/// rotary axes, from rest to rest. Also gives the naive estimate.
+pub fn time_program(machine: &dyn Machine, program: &MachineProgram) -> TimedProgram {
+    let mut blocks = Vec::with_capacity(program.moves.len());
     let mut prev: Option<Joints> = None;
     for b in &program.moves {
         let Some(from) = prev else {
@@ -212,25 +220,20 @@ pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f
             joints_of(machine, program.mode, &from),
             joints_of(machine, program.mode, &b.target),
         );
-        let axes = if matches!(b.feed, Feed::Rapid) {
-            rapid_time(machine, &ja, &jb)
-        } else {
-            axis_time(machine, &ja, &jb)
+        let length = (machine.forward(&jb).tip - machine.forward(&ja).tip).norm();
+        let speed = match b.feed {
+            Feed::Rapid => None,
+            Feed::UnitsPerMinute(f) if f > 0.0 => Some(f / 60.0),
+            Feed::InverseTime(f) if f > 0.0 => Some(length * f / 60.0),
+            _ => None,
         };
-        let xyz = (0..3)
-            .map(|i| (b.target.values[i] - from.values[i]).powi(2))
-            .sum::<f64>()
-            .sqrt();
-        let feed_s = match b.feed {
-            Feed::Rapid => 0.0,
-            Feed::UnitsPerMinute(f) if f > 0.0 => xyz / f * 60.0,
-            Feed::InverseTime(f) if f > 0.0 => 60.0 / f,
-            _ => 0.0,
-        };
-        total += feed_s.max(axes);
+        blocks.push(match speed {
+            Some(v) if length > 1e-9 => TimedBlock::feed(ja, jb, length, v),
+            _ => TimedBlock::rapid(ja, jb),
+        });
         prev = Some(b.target);
     }
-    total
+    time_blocks(machine, &blocks)
 }
 
 #[cfg(test)]
