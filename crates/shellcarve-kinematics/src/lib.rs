@@ -41,7 +41,7 @@ pub use machine::{
 };
 pub use motion::{
     check_program_limits, estimate_cycle_time, joints_of, pose_of, sample_motion, time_program,
-    SampleOptions, DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,
+    time_program_with, FeedDistance, SampleOptions, DEFAULT_SAMPLE_ANGLE, DEFAULT_SAMPLE_STEP,
 };
 pub use path::{arc_sweep, path_length, path_point};
 pub use plan::{

@@ -203,12 +203,35 @@ pub fn estimate_cycle_time(machine: &dyn Machine, program: &MachineProgram) -> f
     time_program(machine, program).total_s
 }
 
-/// Times a program with the jerk-limited look-ahead planner of `timing.rs`: feed
-/// blocks along the tool tip's path (its length from the forward kinematics of the
-/// block's ends; arcs by their chord), at the programmed feed (G94) or at the speed
-/// that fills the programmed block time (G93); rapids, and blocks that only turn
-/// rotary axes, from rest to rest. Also gives the naive estimate.
+/// Which distance a G94 feed (mm/min) runs over when the program gives joint
+/// positions (in TCP mode it is always the tool tip's path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FeedDistance {
+    /// LinuxCNC: the XYZ distance when the block moves a linear axis, otherwise the
+    /// rotary axes' distance in degrees.
+    #[default]
+    Linuxcnc,
+    /// Grbl: the distance over all axes together, rotary ones counted in degrees.
+    AllAxes,
+}
+
+/// [`time_program_with`] with LinuxCNC's rule for G94 feeds in joint mode.
 pub fn time_program(machine: &dyn Machine, program: &MachineProgram) -> TimedProgram {
+    time_program_with(machine, program, FeedDistance::Linuxcnc)
+}
+
+/// Times a program with the jerk-limited look-ahead planner of `timing.rs`. Feed
+/// blocks run along the tool tip's path (its length from the forward kinematics of the
+/// block's ends; arcs by their chord) at the speed that fills the block's programmed
+/// time: the tip path at F in TCP mode, the distance `rule` names at F for G94 feeds in
+/// joint mode, 1/F minutes for G93. Rapids, and blocks that only turn rotary axes,
+/// run from rest to rest. Also gives the naive estimate.
+pub fn time_program_with(
+    machine: &dyn Machine,
+    program: &MachineProgram,
+    rule: FeedDistance,
+) -> TimedProgram {
     let mut blocks = Vec::with_capacity(program.moves.len());
     let mut prev: Option<Joints> = None;
     for b in &program.moves {
@@ -221,19 +244,49 @@ pub fn time_program(machine: &dyn Machine, program: &MachineProgram) -> TimedPro
             joints_of(machine, program.mode, &b.target),
         );
         let length = (machine.forward(&jb).tip - machine.forward(&ja).tip).norm();
-        let speed = match b.feed {
-            Feed::Rapid => None,
-            Feed::UnitsPerMinute(f) if f > 0.0 => Some(f / 60.0),
-            Feed::InverseTime(f) if f > 0.0 => Some(length * f / 60.0),
+        // Seconds the program asks the block to take.
+        let asked = match (b.feed, program.mode) {
+            (Feed::Rapid, _) => None,
+            (Feed::UnitsPerMinute(f), ControlMode::Tcp) if f > 0.0 => Some(length / f * 60.0),
+            (Feed::UnitsPerMinute(f), ControlMode::Joint) if f > 0.0 => {
+                Some(feed_distance(&from, &b.target, rule) / f * 60.0)
+            }
+            (Feed::InverseTime(f), _) if f > 0.0 => Some(60.0 / f),
             _ => None,
         };
-        blocks.push(match speed {
-            Some(v) if length > 1e-9 => TimedBlock::feed(ja, jb, length, v),
+        blocks.push(match asked {
+            Some(t) if length > 1e-9 && t > 0.0 => TimedBlock::feed(ja, jb, length, length / t),
             _ => TimedBlock::rapid(ja, jb),
         });
         prev = Some(b.target);
     }
     time_blocks(machine, &blocks)
+}
+
+/// The distance a G94 feed runs over between two joint positions (mm, degrees).
+fn feed_distance(from: &Joints, to: &Joints, rule: FeedDistance) -> f64 {
+    let d = |a: Axis| {
+        let v = to.get(a) - from.get(a);
+        if !a.is_rotary() {
+            v
+        } else {
+            v.to_degrees()
+        }
+    };
+    let linear = [Axis::X, Axis::Y, Axis::Z];
+    let rotary = [Axis::A, Axis::B, Axis::C];
+    let norm = |axes: &[Axis]| axes.iter().map(|&a| d(a) * d(a)).sum::<f64>().sqrt();
+    match rule {
+        FeedDistance::AllAxes => norm(&[linear, rotary].concat()),
+        FeedDistance::Linuxcnc => {
+            let xyz = norm(&linear);
+            if xyz > 1e-12 {
+                xyz
+            } else {
+                norm(&rotary)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -307,5 +360,37 @@ mod tests {
             assert!(s.pose.tip.x >= -1e-12 && s.pose.tip.y >= -1e-12);
             assert_eq!(s.line, Some(3));
         }
+    }
+
+    #[test]
+    fn g94_feeds_in_joint_mode_run_over_the_distance_the_controller_uses() {
+        let m = crate::machine::XyzaRotary::preset();
+        let mut a = Joints::default();
+        a.set(Axis::Z, 30.0);
+        let mut b = a;
+        b.set(Axis::X, 30.0);
+        b.set(Axis::A, 40f64.to_radians());
+        let block = |target: Joints, feed: Feed| crate::program::MachineMove {
+            target,
+            path: Path::Linear,
+            feed,
+            line: None,
+            comment: None,
+            cutting: true,
+        };
+        let program = MachineProgram {
+            mode: ControlMode::Joint,
+            moves: vec![block(a, Feed::Rapid), block(b, Feed::UnitsPerMinute(60.0))],
+            spindle_rpm: 18_000.0,
+            tool_number: 1,
+            header: Vec::new(),
+        };
+        // LinuxCNC: F over XYZ (30 mm); Grbl: over X and A together (|(30, 40)| = 50).
+        let lx = time_program_with(&m, &program, FeedDistance::Linuxcnc);
+        let grbl = time_program_with(&m, &program, FeedDistance::AllAxes);
+        assert!((lx.naive_s - 30.0).abs() < 1e-9, "{}", lx.naive_s);
+        assert!((grbl.naive_s - 50.0).abs() < 1e-9, "{}", grbl.naive_s);
+        // The planner adds only the ramps at the ends on so slow a block.
+        assert!(lx.total_s >= lx.naive_s && lx.total_s < lx.naive_s + 0.5);
     }
 }
