@@ -12,8 +12,9 @@ use shellcarve_core::{
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
-    check_program_limits, estimate_cycle_time, joints_of, machine_by_name, plan_program,
-    sample_motion, Machine, MachineConfig, MachineProgram, PlanOptions, SampleOptions, DEFAULT_RPM,
+    check_program_limits, joints_of, machine_by_name, plan_program, sample_motion,
+    time_program_with, FeedDistance, Machine, MachineConfig, MachineProgram, PlanOptions,
+    SampleOptions, DEFAULT_RPM,
 };
 use shellcarve_sim::{DepthMap, Holder, SimOptions};
 
@@ -21,7 +22,7 @@ use crate::design::IntendedDesign;
 use crate::error::{Error, Result};
 use crate::report::{
     AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, MoveCounts, ProbeFitReport,
-    Report, SimReport,
+    Report, ScallopReport, SimReport,
 };
 
 /// The reference phrase of the mission.
@@ -585,6 +586,19 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         depth,
     );
     let design = compare_design(&simulation, &intended);
+    let scallop = if job.strategy.strategy == Strategy::Fill {
+        let stepover = job.strategy.fill_stepover(&tool, depth)?;
+        let measured = shellcarve_sim::measure_scallop(
+            &simulation.depth_map,
+            simulation.surface.as_ref(),
+            &intended,
+            tool.radius_at(depth) + simulation.depth_map.texel(),
+            depth,
+        );
+        Some(ScallopReport::of(&tool, stepover, depth, &measured))
+    } else {
+        None
+    };
     simulation.intended = Some(intended);
     let r = &mut simulation.report;
     r.command = "engrave".into();
@@ -645,6 +659,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     }
     r.checks.overcut_ok = Some(overcut_ok);
     r.design = Some(design);
+    r.scallop_mm = scallop;
     r.max_path_deviation_mm = Some(planned.max_path_deviation);
     r.max_tilt_error_deg = Some(planned.max_tilt_error.to_degrees());
     if let Some(first) = planned.feed_limited_moves.first() {
@@ -839,6 +854,13 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
     }
 
     let (rapid_blocks, feed_blocks) = count_blocks(&program);
+    // Grbl runs a G94 feed over all its axes together; LinuxCNC over XYZ.
+    let rule = if job.dialect == Dialect::Grbl4Axis {
+        FeedDistance::AllAxes
+    } else {
+        FeedDistance::Linuxcnc
+    };
+    let timing = time_program_with(machine.as_ref(), &program, rule);
     let report = Report {
         command: "simulate".into(),
         text: None,
@@ -873,7 +895,8 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         },
         depth_window_mm: window,
         depth_window_max_only: job.depth_max_only,
-        cycle_time_s: estimate_cycle_time(machine.as_ref(), &program),
+        cycle_time_s: timing.total_s,
+        naive_cycle_time_s: timing.naive_s,
         planned_cycle_time_s: None,
         max_path_deviation_mm: None,
         max_tilt_error_deg: None,
@@ -883,6 +906,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         map_scale_distortion: None,
         glyph_distortion: None,
         design: None,
+        scallop_mm: None,
         simulation: SimReport {
             texel_mm: depth_map.texel(),
             grid: depth_map.info(),

@@ -50,7 +50,7 @@ pub use job::{
 pub use output::write_atomic;
 pub use report::{
     ArtworkReport, AxisRangeReport, Checks, DepthReport, GlyphDistortionReport, GridAxes,
-    MoveCounts, ProbeFitReport, Report, SimReport,
+    MoveCounts, ProbeFitReport, Report, ScallopReport, SimReport,
 };
 
 pub use shellcarve_core;

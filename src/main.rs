@@ -84,7 +84,8 @@ struct ShellArgs {
     /// axis tilt are fitted to them, and the cut follows the fitted shell where it sits.
     #[arg(long, value_name = "FILE.csv")]
     probe: Option<PathBuf>,
-    /// The tool: ball:D, flat:D or v:ANGLE:TIP (mm, degrees).
+    /// The tool: ball:D, flat:D, v:ANGLE:TIP or taper:TIP:ANGLE[:SHANK] (tapered ball;
+    /// mm, degrees).
     #[arg(long, default_value = "ball:0.2")]
     tool: String,
     /// Machine: a preset (see `shellcarve machines`) or a machine file FILE.toml (start

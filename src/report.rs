@@ -53,10 +53,12 @@ pub struct Report {
     /// True when only the window's maximum is checked (V-carving, whose depth follows
     /// the letter width by design).
     pub depth_window_max_only: bool,
-    /// Cycle time of the program read back (s): feed blocks at their feed within the
-    /// axis speed limits, rapids accelerating and stopping (trapezoidal per axis); no
-    /// look-ahead planner yet.
+    /// Cycle time of the program read back (s), from the jerk-limited look-ahead
+    /// planner over its joint-space blocks (per-axis speed, acceleration and jerk).
     pub cycle_time_s: f64,
+    /// The naive estimate of the same program (s): feed blocks at their feed, rapids
+    /// at the axes' top speeds, no acceleration.
+    pub naive_cycle_time_s: f64,
     /// Cycle time estimated by the planner (s; engrave only).
     pub planned_cycle_time_s: Option<f64>,
     /// Largest tip deviation from the intended path after subdivision (mm; engrave
@@ -81,12 +83,57 @@ pub struct Report {
     pub glyph_distortion: Option<Vec<GlyphDistortionReport>>,
     /// The simulated cut against the intended letter area (engrave only).
     pub design: Option<shellcarve_sim::DesignComparison>,
+    /// Scallops left between fill passes on the letter floors, in theory and as
+    /// simulated (engrave with the fill strategy only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scallop_mm: Option<ScallopReport>,
     /// The simulation grid.
     pub simulation: SimReport,
     /// Check results.
     pub checks: Checks,
     /// Warnings for the user.
     pub warnings: Vec<String>,
+}
+
+/// The scallops of a fill (mm): the ridges left standing between neighbouring passes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ScallopReport {
+    /// Largest distance between neighbouring passes the plan allows (mm): the
+    /// stepover given, or the default share of the tool's cutting width. Scan lines are
+    /// spread evenly over each letter, so most lie a little closer.
+    pub stepover: f64,
+    /// Scallop height of that stepover on a flat floor with the tool along the normal
+    /// (the tool profile's height at half the stepover; for a ball of radius `r`,
+    /// `r − √(r² − (stepover/2)²)`).
+    pub theoretical: f64,
+    /// Largest height of material left above the engraving depth on the letter floors
+    /// of the simulated cut: the letters shrunk by the tool's cutting radius and a
+    /// texel (see [`shellcarve_sim::measure_scallop`]). Can exceed `theoretical` near
+    /// slanted edges, where scan lines end at different places.
+    pub measured: f64,
+    /// Mean height of material left above the engraving depth on those floors.
+    pub measured_mean: f64,
+    /// Texels measured.
+    pub floor_texels: usize,
+}
+
+impl ScallopReport {
+    /// The report of a fill with `tool` at `stepover`, `depth` deep, measured as `m`.
+    pub fn of(
+        tool: &shellcarve_core::Tool,
+        stepover: f64,
+        depth: f64,
+        m: &shellcarve_sim::ScallopMeasurement,
+    ) -> Self {
+        Self {
+            stepover,
+            theoretical: tool.scallop_height(stepover, depth),
+            measured: m.max_mm,
+            measured_mean: m.mean_mm,
+            floor_texels: m.samples,
+        }
+    }
 }
 
 /// A shell fitted to probed points (`--probe`).
@@ -352,8 +399,9 @@ impl Report {
         );
         let _ = writeln!(
             s,
-            "cycle time: {} (feeds within axis speeds; rapids with acceleration)",
-            minutes_seconds(self.cycle_time_s)
+            "cycle time: {} (jerk-limited look-ahead; distance/feed alone says {})",
+            minutes_seconds(self.cycle_time_s),
+            minutes_seconds(self.naive_cycle_time_s)
         );
         let window = if self.depth_window_max_only {
             format!(
@@ -382,6 +430,21 @@ impl Report {
                 d.coverage * 100.0,
                 d.overcut_area_mm2,
                 d.worst_overcut_mm
+            );
+        }
+        if let Some(c) = &self.scallop_mm {
+            let _ = writeln!(
+                s,
+                "scallops between fill passes: {:.4} mm in theory at stepover {:.3} mm, {:.4} mm measured on the letter floors (mean {:.4} mm){}",
+                c.theoretical,
+                c.stepover,
+                c.measured,
+                c.measured_mean,
+                if c.measured > 1.25 * c.theoretical + 0.5e-3 {
+                    "; higher where passes end or turn (slanted edges, corners): --finish clears the edges"
+                } else {
+                    ""
+                }
             );
         }
         if self.checks.passed() {

@@ -528,3 +528,45 @@ fn short_text_on_a_patch_holds_the_window_and_keeps_lengths_from_its_centre() {
     }
     rs274(&e.gcode);
 }
+
+#[test]
+fn fills_report_their_scallops_and_a_tapered_ball_engraves() {
+    use shellcarve::shellcarve_core::{Strategy, StrategyOptions};
+    // 'I' of the embedded sans is a rectangle: between its scan lines the measured
+    // scallop is the formula's (lines spread evenly, so no higher), within the texel
+    // sampling of the ridge's crest (slope × texel / 2).
+    for spec in ["ball:0.2", "taper:0.2:20"] {
+        let tool = Tool::parse(spec).unwrap();
+        let job = short_job("I").with_tool(tool);
+        let e = engrave(&job).unwrap();
+        let r = e.report();
+        assert!(r.checks.passed(), "{spec}: {:?}", r.checks);
+        assert_eq!(r.tool, spec);
+        let c = r.scallop_mm.unwrap();
+        let depth = job.engrave.depth;
+        let step = job.strategy.fill_stepover(&tool, depth).unwrap();
+        assert_eq!(c.stepover, step);
+        let ball_r = 0.1f64;
+        let half = step / 2.0;
+        let formula = ball_r - (ball_r * ball_r - half * half).sqrt();
+        // The tapered ball's ball reaches r·cos 10° = 0.098 mm out: the ridge is on it.
+        assert!((c.theoretical - formula).abs() < 1e-12, "{spec}: {c:?}");
+        let texel = job.sim.texel;
+        let slope = half / (ball_r * ball_r - half * half).sqrt();
+        eprintln!("{spec}: {c:?}");
+        assert!(c.floor_texels > 1000, "{spec}: {c:?}");
+        assert!(
+            c.measured <= c.theoretical + 0.5e-3 && c.measured > 0.5 * c.theoretical,
+            "{spec}: {c:?} (sampling {:.1e})",
+            slope * texel / 2.0
+        );
+        assert!(r.summary().contains("scallops between fill passes"));
+        assert!(r.to_json().contains("\"scallop_mm\""));
+    }
+    // Not a fill: no scallop figure, and the JSON does not mention it.
+    let mut outline = short_job("I");
+    outline.strategy = StrategyOptions::default().with_strategy(Strategy::Outline);
+    let r = engrave(&outline).unwrap().simulation.report;
+    assert!(r.scallop_mm.is_none());
+    assert!(!r.to_json().contains("scallop"));
+}

@@ -1,10 +1,12 @@
 //! Cutting tools, described by their profile: radius as a function of height above
-//! the tip. The simulator and the width rules both read the same profile.
+//! the tip. The simulator and the width rules both read the same profile
+//! ([`Tool::profile`]), so a new tool shape needs a profile, not new removal code.
 
 use crate::error::{CoreError, Result};
 use crate::surface::fmt_mm;
 
-/// Shank diameter assumed for V-bits when none is given (1/8 inch, the common size).
+/// Shank diameter assumed for V-bits and tapered ball mills when none is given (1/8
+/// inch, the common size).
 pub const DEFAULT_V_SHANK_DIAMETER: f64 = 3.175;
 
 /// A cutting tool. Heights are measured from the tip along the tool axis (mm).
@@ -30,17 +32,107 @@ pub enum Tool {
         /// Diameter of the shank where the cone ends (mm).
         diameter: f64,
     },
+    /// A tapered ball-nose end mill: a ball at the tip, tangent to a cone that widens
+    /// to the shank.
+    TaperedBall {
+        /// Diameter of the ball at the tip (mm).
+        tip_diameter: f64,
+        /// Included angle of the cone (radians): twice the taper per side.
+        included_angle: f64,
+        /// Diameter of the shank where the cone ends (mm).
+        diameter: f64,
+    },
+}
+
+/// A tool's shape as a convex solid of revolution about its axis, in pieces (heights
+/// above the tip along the axis, radii from the axis, mm):
+///
+/// 1. optionally a ball: a sphere of radius `ball_radius` centred that far above the
+///    tip, which is the tool below `cone_start`;
+/// 2. from `cone_start`, a cone whose radius grows from `cone_start_radius` by
+///    `cone_slope` per mm of height (the tangent of its half-angle; 0 for a cylinder)
+///    until it reaches `shank_radius`;
+/// 3. the cylindrical shank of radius `shank_radius` from there up.
+///
+/// Ball: `ball_radius = r`, cone from `r` with radius `r` and slope 0. Flat: no ball,
+/// cylinder from 0. V-bit: no ball, cone from 0 with the tip flat's half-width.
+/// Tapered ball: the ball, then the cone from the height where it is tangent to the
+/// ball. The simulator removes material for any such profile with the same code.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct ToolProfile {
+    /// Radius of the ball at the tip (mm), `None` without one.
+    pub ball_radius: Option<f64>,
+    /// Height above the tip where the cone (or cylinder) starts (mm).
+    pub cone_start: f64,
+    /// Radius of the cone at `cone_start` (mm).
+    pub cone_start_radius: f64,
+    /// Growth of the cone's radius per mm of height: `tan(half-angle)`, 0 for a
+    /// cylinder.
+    pub cone_slope: f64,
+    /// Radius of the shank (mm): the largest radius of the tool.
+    pub shank_radius: f64,
+}
+
+impl ToolProfile {
+    /// Radius of the solid at height `h` above the tip (mm); non-decreasing in `h`,
+    /// 0 below the tip.
+    pub fn radius_at(&self, h: f64) -> f64 {
+        if h.is_nan() {
+            return 0.0;
+        }
+        let h = h.max(0.0);
+        if h < self.cone_start {
+            return match self.ball_radius {
+                Some(r) => (r * r - (r - h) * (r - h)).max(0.0).sqrt(),
+                None => 0.0,
+            };
+        }
+        (self.cone_start_radius + self.cone_slope * (h - self.cone_start)).min(self.shank_radius)
+    }
+
+    /// The lowest height above the tip at which the solid is `radius` wide (mm):
+    /// the inverse of [`ToolProfile::radius_at`]. `None` when the tool is never that
+    /// wide (or `radius` is not a number).
+    ///
+    /// Two parallel passes `w` apart at the same depth, with the axis along the floor's
+    /// normal, leave a ridge `height_at_radius(w / 2)` high between them on a flat
+    /// floor: the scallop height (for a ball of radius `r`, `r − √(r² − w²/4)`).
+    pub fn height_at_radius(&self, radius: f64) -> Option<f64> {
+        if radius.is_nan() || radius > self.shank_radius {
+            return None;
+        }
+        if radius <= 0.0 {
+            return Some(0.0);
+        }
+        if let Some(r) = self.ball_radius {
+            if radius <= self.radius_at(self.cone_start) && radius <= r {
+                return Some(r - (r * r - radius * radius).max(0.0).sqrt());
+            }
+        }
+        if radius <= self.cone_start_radius {
+            return Some(self.cone_start);
+        }
+        if self.cone_slope > 0.0 {
+            return Some(self.cone_start + (radius - self.cone_start_radius) / self.cone_slope);
+        }
+        None
+    }
 }
 
 impl Tool {
-    /// Parses `ball:D`, `flat:D` or `v:ANGLE:TIP` (angle in degrees, tip width in mm).
+    /// Parses `ball:D`, `flat:D`, `v:ANGLE:TIP` (angle in degrees, tip width in mm) or
+    /// `taper:TIP:ANGLE[:SHANK]` (tapered ball: tip ball diameter in mm, included angle
+    /// in degrees, shank diameter in mm, default [`DEFAULT_V_SHANK_DIAMETER`]).
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = || CoreError::BadSpec {
+        let bad = || {
+            CoreError::BadSpec {
             what: "tool".into(),
             given: text.into(),
             expected:
-                "ball:DIAMETER, flat:DIAMETER or v:ANGLE:TIP (mm and degrees, e.g. v:30:0.05)"
+                "ball:DIAMETER, flat:DIAMETER, v:ANGLE:TIP or taper:TIP:ANGLE[:SHANK] (mm and degrees, e.g. v:30:0.05 or taper:0.2:20)"
                     .into(),
+        }
         };
         let t = text.trim().to_ascii_lowercase();
         let mut parts = t.split(':');
@@ -56,6 +148,16 @@ impl Tool {
                 included_angle: angle.to_radians(),
                 tip_width: *tip,
                 diameter: DEFAULT_V_SHANK_DIAMETER,
+            },
+            ("taper", [tip, angle]) => Tool::TaperedBall {
+                tip_diameter: *tip,
+                included_angle: angle.to_radians(),
+                diameter: DEFAULT_V_SHANK_DIAMETER,
+            },
+            ("taper", [tip, angle, shank]) => Tool::TaperedBall {
+                tip_diameter: *tip,
+                included_angle: angle.to_radians(),
+                diameter: *shank,
             },
             _ => return Err(bad()),
         };
@@ -98,29 +200,86 @@ impl Tool {
                     50.0,
                 )?;
             }
+            Tool::TaperedBall {
+                tip_diameter,
+                included_angle,
+                diameter,
+            } => {
+                check("tapered ball tip diameter (mm)", tip_diameter, 0.005, 50.0)?;
+                check(
+                    "tapered ball included angle (degrees)",
+                    included_angle.to_degrees(),
+                    1.0,
+                    170.0,
+                )?;
+                // The ball must fit inside the shank, or the tool is not one solid of
+                // the profile's kind.
+                check(
+                    "tapered ball shank diameter (mm; at least the tip diameter)",
+                    diameter,
+                    tip_diameter,
+                    50.0,
+                )?;
+            }
         }
         Ok(self)
     }
 
-    /// Radius of the tool's cutting envelope at height `h` above the tip (mm).
-    pub fn radius_at(&self, h: f64) -> f64 {
-        let h = h.max(0.0);
+    /// The tool's shape as pieces of a solid of revolution (see [`ToolProfile`]).
+    pub fn profile(&self) -> ToolProfile {
         match *self {
             Tool::Ball { diameter } => {
                 let r = diameter / 2.0;
-                if h >= r {
-                    r
-                } else {
-                    (r * r - (r - h) * (r - h)).max(0.0).sqrt()
+                ToolProfile {
+                    ball_radius: Some(r),
+                    cone_start: r,
+                    cone_start_radius: r,
+                    cone_slope: 0.0,
+                    shank_radius: r,
                 }
             }
-            Tool::Flat { diameter } => diameter / 2.0,
+            Tool::Flat { diameter } => ToolProfile {
+                ball_radius: None,
+                cone_start: 0.0,
+                cone_start_radius: diameter / 2.0,
+                cone_slope: 0.0,
+                shank_radius: diameter / 2.0,
+            },
             Tool::V {
                 included_angle,
                 tip_width,
                 diameter,
-            } => (tip_width / 2.0 + h * (included_angle / 2.0).tan()).min(diameter / 2.0),
+            } => ToolProfile {
+                ball_radius: None,
+                cone_start: 0.0,
+                cone_start_radius: tip_width / 2.0,
+                cone_slope: (included_angle / 2.0).tan().max(0.0),
+                shank_radius: diameter / 2.0,
+            },
+            Tool::TaperedBall {
+                tip_diameter,
+                included_angle,
+                diameter,
+            } => {
+                // A cone of half-angle β tangent to a sphere of radius r centred r
+                // above the tip touches it on the circle r·(1 − sin β) above the tip,
+                // of radius r·cos β.
+                let r = tip_diameter / 2.0;
+                let (sin, cos) = (included_angle / 2.0).sin_cos();
+                ToolProfile {
+                    ball_radius: Some(r),
+                    cone_start: r * (1.0 - sin),
+                    cone_start_radius: r * cos,
+                    cone_slope: (included_angle / 2.0).tan().max(0.0),
+                    shank_radius: (diameter / 2.0).max(r),
+                }
+            }
         }
+    }
+
+    /// Radius of the tool's cutting envelope at height `h` above the tip (mm).
+    pub fn radius_at(&self, h: f64) -> f64 {
+        self.profile().radius_at(h)
     }
 
     /// Width of the groove the tool cuts at depth `depth` (mm).
@@ -128,12 +287,22 @@ impl Tool {
         2.0 * self.radius_at(depth)
     }
 
+    /// The theoretical scallop height of parallel passes `stepover` mm apart cut
+    /// `depth` mm deep with the axis along the normal of a flat floor (mm): the ridge
+    /// left standing midway between two passes, [`ToolProfile::height_at_radius`] of half
+    /// the stepover, and the whole depth when the passes do not meet at the surface.
+    /// For a ball of radius `r` this is `r − √(r² − (stepover/2)²)`; for a flat end
+    /// mill, 0 at steps up to its diameter.
+    pub fn scallop_height(&self, stepover: f64, depth: f64) -> f64 {
+        let depth = depth.max(0.0);
+        self.profile()
+            .height_at_radius(stepover.abs() / 2.0)
+            .map_or(depth, |h| h.min(depth))
+    }
+
     /// Largest radius of the tool.
     pub fn max_radius(&self) -> f64 {
-        match *self {
-            Tool::Ball { diameter } | Tool::Flat { diameter } => diameter / 2.0,
-            Tool::V { diameter, .. } => diameter / 2.0,
-        }
+        self.profile().shank_radius
     }
 
     /// Number of flutes assumed for chip-load figures.
@@ -160,6 +329,22 @@ impl std::fmt::Display for Tool {
                 fmt_mm(included_angle.to_degrees()),
                 fmt_mm(tip_width)
             ),
+            Tool::TaperedBall {
+                tip_diameter,
+                included_angle,
+                diameter,
+            } => {
+                write!(
+                    f,
+                    "taper:{}:{}",
+                    fmt_mm(tip_diameter),
+                    fmt_mm(included_angle.to_degrees())
+                )?;
+                if (diameter - DEFAULT_V_SHANK_DIAMETER).abs() > 5e-4 {
+                    write!(f, ":{}", fmt_mm(diameter))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -195,8 +380,89 @@ mod tests {
             "v:200:0.1",
             "drill:3",
             "flat:1:2",
+            "taper:0.2",
+            "taper:0.2:0",
+            "taper:0.2:200",
+            "taper:4:20",
+            "taper:0.2:20:1:2",
         ] {
             assert!(Tool::parse(t).is_err(), "{t}");
         }
+    }
+
+    #[test]
+    fn tapered_ball_profile_is_a_ball_tangent_to_a_cone() {
+        let t = Tool::parse("taper:0.2:20").unwrap();
+        assert_eq!(t.to_string(), "taper:0.2:20");
+        assert_eq!(
+            Tool::parse("taper:0.2:20:6").unwrap().to_string(),
+            "taper:0.2:20:6"
+        );
+        let (r, beta) = (0.1f64, 10f64.to_radians());
+        let h_t = r * (1.0 - beta.sin());
+        // On the ball below the tangent circle.
+        for h in [0.0, 0.01, 0.05, h_t - 1e-9] {
+            let want = (r * r - (r - h) * (r - h)).sqrt();
+            assert!((t.radius_at(h) - want).abs() < 1e-12, "{h}");
+        }
+        // Continuous and tangent at the circle, then the cone.
+        assert!((t.radius_at(h_t) - r * beta.cos()).abs() < 1e-12);
+        for h in [h_t, 0.2, 0.35, 1.0] {
+            let want = r * beta.cos() + (h - h_t) * beta.tan();
+            assert!((t.radius_at(h) - want).abs() < 1e-12, "{h}");
+        }
+        // The cone is tangent: the slope just below matches tan β.
+        let e = 1e-7;
+        let slope = (t.radius_at(h_t) - t.radius_at(h_t - e)) / e;
+        assert!((slope - beta.tan()).abs() < 1e-5, "{slope}");
+        // Up to the shank.
+        assert!((t.radius_at(100.0) - DEFAULT_V_SHANK_DIAMETER / 2.0).abs() < 1e-12);
+        assert!((t.max_radius() - DEFAULT_V_SHANK_DIAMETER / 2.0).abs() < 1e-12);
+        // The inverse.
+        for h in [0.0, 0.03, h_t, 0.3, 2.0] {
+            let back = t.profile().height_at_radius(t.radius_at(h)).unwrap();
+            assert!((back - h).abs() < 1e-9, "{h} {back}");
+        }
+        assert_eq!(t.profile().height_at_radius(2.0), None);
+    }
+
+    #[test]
+    fn every_profile_inverts_and_scallops_follow_the_formulas() {
+        for spec in [
+            "ball:0.4",
+            "flat:0.3",
+            "v:30:0.05",
+            "v:60:0",
+            "taper:0.2:20",
+        ] {
+            let t = Tool::parse(spec).unwrap();
+            let p = t.profile();
+            let mut last = 0.0;
+            for k in 0..=400 {
+                let h = k as f64 * 0.005;
+                let rho = p.radius_at(h);
+                assert!(rho >= last - 1e-15, "{spec} not monotone at {h}");
+                last = rho;
+                let back = p.height_at_radius(rho).unwrap();
+                // The lowest height of that radius: at most h, and as wide.
+                assert!(back <= h + 1e-9, "{spec} {h} {back}");
+                assert!((p.radius_at(back) - rho).abs() < 1e-9, "{spec} {h}");
+            }
+        }
+        // Ball: r − √(r² − w²/4).
+        let ball = Tool::parse("ball:0.2").unwrap();
+        let w = 0.07;
+        let want = 0.1 - (0.01f64 - w * w / 4.0).sqrt();
+        assert!((ball.scallop_height(w, 0.35) - want).abs() < 1e-15);
+        // Passes that do not meet leave the whole depth standing.
+        assert_eq!(ball.scallop_height(0.5, 0.35), 0.35);
+        assert_eq!(
+            Tool::parse("flat:0.3").unwrap().scallop_height(0.2, 0.3),
+            0.0
+        );
+        // V-bit: (w/2 − tip/2) / tan(α/2).
+        let v = Tool::parse("v:60:0.02").unwrap();
+        let want = (0.05 - 0.01) / 30f64.to_radians().tan();
+        assert!((v.scallop_height(0.1, 0.35) - want).abs() < 1e-12);
     }
 }

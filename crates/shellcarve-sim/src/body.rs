@@ -1,15 +1,20 @@
 //! The tool as a solid, and the exact deepest point of a straight sweep along a line.
 //!
-//! Every tool is modelled as a convex solid of revolution about its axis, from its tip
-//! up to `length` mm: a ball end mill is a sphere of radius `r` centred `r` above the
-//! tip plus a cylinder of radius `r` from there up (the shank); a flat end mill is a
-//! cylinder with a flat bottom; a V-bit is a cone frustum (tip flat of width `w`,
-//! half-angle `α`) that widens to the shank diameter `D` and continues as a cylinder.
-//! A convex solid swept along a straight segment at a fixed orientation is convex (it
-//! is the Minkowski sum of the solid and the segment), so along a line the swept
-//! volume is one interval and its far end is what the depth map needs.
+//! Every tool is the convex solid of revolution its [`ToolProfile`] describes, from its
+//! tip up to `length` mm: an optional ball at the tip (a sphere of radius `r` centred
+//! `r` above the tip) and a cone frustum `ρ(h) = min(c0 + k·h, r_max)` from the height
+//! where the ball ends, which widens to the shank radius and continues as a cylinder.
+//! Ball end mill: sphere plus cylinder; flat end mill: cylinder with a flat bottom;
+//! V-bit: cone frustum (tip flat of width `w`, half-angle `α`) plus shank; tapered
+//! ball: sphere, then the cone tangent to it, then the shank. The sphere lies inside
+//! the solid (the cone or cylinder above its tangent circle contains its upper part),
+//! so the solid is the union of the whole sphere and the frustum, both convex. A
+//! convex solid swept along a straight segment at a fixed orientation is convex (it is
+//! the Minkowski sum of the solid and the segment), so along a line each swept piece
+//! is one interval; the deepest point of the tool's sweep is the larger of the two far
+//! ends. No code here depends on the kind of tool: a new shape needs only a profile.
 
-use shellcarve_core::{Tool, Vector3};
+use shellcarve_core::{Tool, ToolProfile, Vector3};
 
 use crate::SimError;
 
@@ -30,7 +35,7 @@ struct Frustum {
 /// The solid model of a tool.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Body {
-    /// Ball radius, for the ball end mill's sphere.
+    /// Radius of the ball at the tip (a sphere centred that far above the tip).
     ball: Option<f64>,
     /// The conical/cylindrical part.
     frustum: Frustum,
@@ -50,50 +55,65 @@ pub(crate) struct SweepQuery {
 impl Body {
     /// The solid model of `tool`, `length` mm long from the tip.
     pub(crate) fn new(tool: &Tool, length: f64) -> Result<Self, SimError> {
+        Self::from_profile(&tool.profile(), length).ok_or_else(|| SimError::UnsupportedTool {
+            tool: tool.to_string(),
+        })
+    }
+
+    /// The solid of `p`, `length` mm long from the tip; `None` when the profile is not
+    /// a convex one this model covers (a ball that sticks out of the cone or shank
+    /// above it, a radius that shrinks with height, numbers that are not finite).
+    fn from_profile(p: &ToolProfile, length: f64) -> Option<Self> {
         let length = length.max(1e-6);
-        Ok(match *tool {
-            Tool::Ball { diameter } => {
-                let r = diameter / 2.0;
-                Self {
-                    ball: Some(r),
-                    frustum: Frustum {
-                        c0: r,
-                        k: 0.0,
-                        r_max: r,
-                        h_lo: r,
-                        h_hi: length.max(r),
-                    },
-                }
+        let finite = [
+            p.cone_start,
+            p.cone_start_radius,
+            p.cone_slope,
+            p.shank_radius,
+        ]
+        .iter()
+        .chain(p.ball_radius.iter())
+        .all(|v| v.is_finite());
+        if !finite
+            || p.cone_start < 0.0
+            || p.cone_start_radius < 0.0
+            || p.cone_slope < 0.0
+            || p.shank_radius < p.cone_start_radius
+        {
+            return None;
+        }
+        if let Some(r) = p.ball_radius {
+            // The sphere must end where the cone begins (at or below its equator),
+            // meet the cone there, and stay inside the cone and the shank above.
+            let at_start = (r * r - (r - p.cone_start).powi(2)).max(0.0).sqrt();
+            let tol = 1e-9 * r.max(1.0);
+            let slope_ok = if p.cone_start >= r - tol {
+                p.cone_slope >= 0.0
+            } else {
+                // Tangent or wider: the cone's slope at least the sphere's there.
+                let sphere_slope = (r - p.cone_start) / at_start.max(1e-300);
+                p.cone_slope >= sphere_slope - 1e-6
+            };
+            if !(r > 0.0
+                && p.cone_start <= r + tol
+                && (at_start - p.cone_start_radius).abs() <= tol
+                && p.shank_radius >= r - tol
+                && slope_ok)
+            {
+                return None;
             }
-            Tool::Flat { diameter } => Self {
-                ball: None,
-                frustum: Frustum {
-                    c0: diameter / 2.0,
-                    k: 0.0,
-                    r_max: diameter / 2.0,
-                    h_lo: 0.0,
-                    h_hi: length,
-                },
+        } else if p.cone_start > 0.0 {
+            return None;
+        }
+        Some(Self {
+            ball: p.ball_radius,
+            frustum: Frustum {
+                c0: p.cone_start_radius - p.cone_slope * p.cone_start,
+                k: p.cone_slope,
+                r_max: p.shank_radius,
+                h_lo: p.cone_start,
+                h_hi: length.max(p.cone_start),
             },
-            Tool::V {
-                included_angle,
-                tip_width,
-                diameter,
-            } => Self {
-                ball: None,
-                frustum: Frustum {
-                    c0: tip_width / 2.0,
-                    k: (included_angle / 2.0).tan().max(0.0),
-                    r_max: diameter / 2.0,
-                    h_lo: 0.0,
-                    h_hi: length,
-                },
-            },
-            _ => {
-                return Err(SimError::UnsupportedTool {
-                    tool: tool.to_string(),
-                })
-            }
         })
     }
 
@@ -104,11 +124,13 @@ impl Body {
 
     /// Radius of the solid at height `h` above the tip (mm); non-decreasing in `h`.
     pub(crate) fn radius_at(&self, h: f64) -> f64 {
-        if let Some(r) = self.ball {
-            let h = h.clamp(0.0, r);
-            return (r * r - (r - h) * (r - h)).max(0.0).sqrt();
-        }
         let f = &self.frustum;
+        if let Some(r) = self.ball {
+            if h < f.h_lo {
+                let h = h.clamp(0.0, r);
+                return (r * r - (r - h) * (r - h)).max(0.0).sqrt();
+            }
+        }
         (f.c0 + f.k * h.max(0.0)).min(f.r_max)
     }
 
@@ -337,10 +359,12 @@ mod tests {
                     return false;
                 }
                 let rq = (rel - q.a * h).norm();
-                match body.ball {
-                    Some(r) if h < r => (rel - q.a * r).norm() <= r + grow,
-                    _ => rq <= body.radius_at(h) + grow,
-                }
+                let f = &body.frustum;
+                let in_ball = body
+                    .ball
+                    .is_some_and(|r| (rel - q.a * r).norm() <= r + grow);
+                let in_frustum = h >= f.h_lo - grow && rq <= (f.c0 + f.k * h).min(f.r_max) + grow;
+                in_ball || in_frustum
             })
         };
         (0..=4000)
@@ -375,17 +399,82 @@ mod tests {
         assert!(at(half + 1e-6).unwrap() < 0.0);
     }
 
+    #[test]
+    fn every_tool_profile_is_modelled_and_matches_the_tool() {
+        for spec in [
+            "ball:0.4",
+            "flat:0.3",
+            "v:30:0.05",
+            "v:60:0",
+            "taper:0.2:20",
+        ] {
+            let tool = Tool::parse(spec).unwrap();
+            let body = Body::new(&tool, 10.0).unwrap();
+            for k in 0..=1000 {
+                let h = k as f64 * 0.01;
+                assert!(
+                    (body.radius_at(h) - tool.radius_at(h)).abs() < 1e-12,
+                    "{spec} at {h}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn profiles_outside_the_model_are_refused() {
+        let mut p = Tool::parse("taper:0.2:20").unwrap().profile();
+        assert!(Body::from_profile(&p, 10.0).is_some());
+        // A cone narrower than the ball's slope where they meet: the ball bulges out.
+        p.cone_slope *= 0.5;
+        assert!(Body::from_profile(&p, 10.0).is_none());
+        let mut p = Tool::parse("v:60:0").unwrap().profile();
+        p.cone_slope = f64::NAN;
+        assert!(Body::from_profile(&p, 10.0).is_none());
+        let mut p = Tool::parse("ball:0.4").unwrap().profile();
+        p.shank_radius = 0.1;
+        assert!(Body::from_profile(&p, 10.0).is_none());
+    }
+
+    #[test]
+    fn tapered_ball_straight_groove_floor_and_flanks() {
+        let tool = Tool::parse("taper:0.2:20").unwrap();
+        let body = Body::new(&tool, 10.0).unwrap();
+        let n = Vector3::z();
+        let depth = 0.3;
+        let p0 = Vector3::new(-1.0, 0.0, -depth);
+        let d = Vector3::new(2.0, 0.0, 0.0);
+        // On a flat floor the cross-section is the profile: depth − h(|y|).
+        for k in 0..=150 {
+            let y = k as f64 * 0.001;
+            let got = body
+                .deepest(&SweepQuery {
+                    w: Vector3::new(0.0, y, 0.0) - p0,
+                    n,
+                    d,
+                    a: n,
+                })
+                .unwrap_or(f64::NEG_INFINITY);
+            let want = depth - tool.profile().height_at_radius(y).unwrap();
+            assert!((got - want).abs() < 1e-12, "{y}: {got} vs {want}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
         #[test]
         fn exact_sweep_matches_brute_force(
-            tool_kind in 0usize..3,
+            tool_kind in 0usize..4,
             px in -0.4f64..0.4, py in -0.4f64..0.4, pz in -0.5f64..0.3,
             dx in -0.6f64..0.6, dy in -0.6f64..0.6, dz in -0.4f64..0.4,
             ax in -0.5f64..0.5, ay in -0.5f64..0.5,
             nx in -0.3f64..0.3, ny in -0.3f64..0.3,
         ) {
-            let tool = [Tool::parse("v:60:0.05").unwrap(), Tool::parse("ball:0.4").unwrap(), Tool::parse("flat:0.3").unwrap()][tool_kind];
+            let tool = [
+                Tool::parse("v:60:0.05").unwrap(),
+                Tool::parse("ball:0.4").unwrap(),
+                Tool::parse("flat:0.3").unwrap(),
+                Tool::parse("taper:0.3:40").unwrap(),
+            ][tool_kind];
             let body = Body::new(&tool, 1.0).unwrap();
             let q = SweepQuery {
                 w: -Vector3::new(px, py, pz),

@@ -1,5 +1,6 @@
 //! The simulated cut against the design: how much of the intended area is cut, and
-//! how much is cut outside it, and how far outside.
+//! how much is cut outside it, and how far outside; and the scallops a fill leaves on
+//! the letter floors.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -184,6 +185,148 @@ pub fn intended_texels(map: &DepthMap, intended: &dyn IntendedArea) -> Vec<bool>
             (0..width).map(move |i| inside(&ivs, map.coord_of(i, j).theta))
         })
         .collect()
+}
+
+/// The material a fill leaves standing on the floor of the intended area.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ScallopMeasurement {
+    /// Largest height of material left above the target depth on the floor (mm):
+    /// the worst scallop, `max(target − depth, 0)` over the floor texels.
+    pub max_mm: f64,
+    /// Mean of `max(target − depth, 0)` over the floor texels (mm).
+    pub mean_mm: f64,
+    /// Number of floor texels measured.
+    pub samples: usize,
+    /// Area of the floor measured (mm², on the shell).
+    pub floor_area_mm2: f64,
+}
+
+/// Measures the scallops on the floor of a fill: the texels of `map` at least `inset`
+/// mm inside the intended area (the area eroded by a disc of that radius on the
+/// surface, tested on every texel row within `inset`), where a fill with a tool of
+/// cutting radius `R` at the surface should have cut the full `target_depth` but for
+/// the ridges between its passes. Pass `inset` = `R` plus a texel, so that the letter
+/// walls the tool leaves at the edges are not counted. For parallel passes `w` apart
+/// on a flat floor, `max_mm` is the theoretical scallop (for a ball of radius `r`,
+/// `r − √(r² − w²/4)`) to within the texel sampling, less where the passes are closer
+/// than `w`; near slanted edges and corners, where scan lines end at different
+/// places, it can be higher. All fields are 0 when no texel is that far inside.
+/// Rows run in parallel; the result does not depend on the thread count.
+pub fn measure_scallop(
+    map: &DepthMap,
+    surface: &dyn Surface,
+    intended: &dyn IntendedArea,
+    inset: f64,
+    target_depth: f64,
+) -> ScallopMeasurement {
+    let (width, height) = map.dims();
+    let texel = map.texel();
+    let dt = map.texel_theta();
+    let none = ScallopMeasurement {
+        max_mm: 0.0,
+        mean_mm: 0.0,
+        samples: 0,
+        floor_area_mm2: 0.0,
+    };
+    if width == 0 || height == 0 || !(inset.is_finite() && target_depth.is_finite()) {
+        return none;
+    }
+    let inset = inset.max(0.0);
+    // Rows farther than this many texels are outside the disc; capped so that a huge
+    // inset cannot ask for a huge table (nothing would be left inside anyway).
+    let reach = ((inset / texel).floor() as usize).min(height + 1);
+    let turn_start = map.coord_of(0, 0).theta - 0.5 * dt;
+    let s0 = map.coord_of(0, 0).s;
+    // Rows −reach..height + reach: the parallel's radius and the intended intervals.
+    let rows: Vec<Row> = (0..height + 2 * reach)
+        .into_par_iter()
+        .map(|k| {
+            let s = s0 + (k as f64 - reach as f64) * texel;
+            Row {
+                radius: surface.parallel_radius(s),
+                intervals: into_turn(intended.theta_intervals(s), turn_start),
+            }
+        })
+        .collect();
+    let per_row: Vec<(f64, f64, usize, f64)> = (0..height)
+        .into_par_iter()
+        .map(|j| {
+            // The floor on row j: every row within `inset` shrunk by the half-chord of
+            // the disc there, all intersected.
+            let mut floor: Option<Vec<(f64, f64)>> = None;
+            for k in 0..=2 * reach {
+                let dy = (k as f64 - reach as f64) * texel;
+                if dy.abs() > inset {
+                    continue;
+                }
+                let row = &rows[j + k];
+                let half = (inset * inset - dy * dy).max(0.0).sqrt() / row.radius.max(1e-9);
+                let shrunk: Vec<(f64, f64)> = row
+                    .intervals
+                    .iter()
+                    .map(|&(lo, hi)| (lo + half, hi - half))
+                    .filter(|(lo, hi)| lo <= hi)
+                    .collect();
+                floor = Some(match floor {
+                    None => shrunk,
+                    Some(f) => intersect(&f, &shrunk),
+                });
+                if floor.as_ref().is_some_and(|f| f.is_empty()) {
+                    break;
+                }
+            }
+            let floor = floor.unwrap_or_default();
+            let area = texel * dt * rows[j + reach].radius.max(0.0);
+            let (mut worst, mut sum, mut n) = (0.0f64, 0.0, 0usize);
+            if !floor.is_empty() {
+                for i in 0..width {
+                    if inside(&floor, map.coord_of(i, j).theta) {
+                        let left = (target_depth - f64::from(map.depth_at_texel(i, j))).max(0.0);
+                        worst = worst.max(left);
+                        sum += left;
+                        n += 1;
+                    }
+                }
+            }
+            (worst, sum, n, n as f64 * area)
+        })
+        .collect();
+    let (mut worst, mut sum, mut n, mut area) = (0.0f64, 0.0, 0usize, 0.0);
+    for (w, s, c, a) in per_row {
+        worst = worst.max(w);
+        sum += s;
+        n += c;
+        area += a;
+    }
+    if n == 0 {
+        return none;
+    }
+    ScallopMeasurement {
+        max_mm: worst,
+        mean_mm: sum / n as f64,
+        samples: n,
+        floor_area_mm2: area,
+    }
+}
+
+/// The intersection of two sorted lists of disjoint intervals.
+fn intersect(a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let (mut i, mut k) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && k < b.len() {
+        let lo = a[i].0.max(b[k].0);
+        let hi = a[i].1.min(b[k].1);
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[k].1 {
+            i += 1;
+        } else {
+            k += 1;
+        }
+    }
+    out
 }
 
 /// One texel row of the grid: its parallel's radius and the intended θ intervals.

@@ -34,8 +34,9 @@ pub enum SimError {
         /// What is wrong.
         reason: String,
     },
-    /// The simulator has no solid model for this tool kind.
-    #[error("the simulator cannot model the tool {tool}; use a ball, flat or V tool")]
+    /// The simulator has no solid model for this tool's profile (it models a ball at
+    /// the tip, then a cone widening into a cylindrical shank, as a convex solid).
+    #[error("the simulator cannot model the tool {tool}: its profile is not a tip ball, cone and shank making one convex solid; use a ball, flat, V or tapered ball tool")]
     UnsupportedTool {
         /// The tool description.
         tool: String,

@@ -10,15 +10,19 @@
 //!
 //! For each texel with surface point `P` and outward normal `n`, the depth is the
 //! largest `t ≥ 0` such that `P − t·n` lies in the volume swept by the tool over some
-//! move. Every tool is a convex solid of revolution `SimOptions::tool_length` long
-//! from its tip: ball = sphere plus cylindrical shank, flat = cylinder, V-bit = cone
-//! frustum plus cylindrical shank. Along one straight move at fixed orientation the
-//! swept volume is convex and its deepest point on the texel's normal line is found in
-//! closed form (ball: line/capsule roots; flat and V: the extreme points of a 2-D
-//! convex region bounded by lines and conics), so the per-sweep result is exact to
-//! floating point. Moves whose tool axis turns by more than
-//! `SimOptions::max_axis_turn` (default 0.05°) are split into sub-steps, each swept at
-//! its mean orientation. Depths are stored as `f32` (≈ 0.03 µm at 0.35 mm).
+//! move. Every tool is the convex solid of revolution its profile
+//! ([`shellcarve_core::ToolProfile`]) describes, `SimOptions::tool_length` long from
+//! its tip: an optional ball at the tip, then a cone frustum that widens into the
+//! cylindrical shank (ball = sphere plus shank, flat = cylinder, V-bit = cone frustum
+//! plus shank, tapered ball = sphere, tangent cone, shank); the removal code knows
+//! only these pieces, not the kinds of tool. Along one straight move at fixed
+//! orientation each piece's swept volume is convex and its deepest point on the
+//! texel's normal line is found in closed form (ball: line/capsule roots; cone and
+//! cylinder: the extreme points of a 2-D convex region bounded by lines and conics),
+//! so the per-sweep result is exact to floating point. Moves whose tool axis turns by
+//! more than `SimOptions::max_axis_turn` `Δ` (default 0.05°) are split into sub-steps,
+//! each swept at its mean orientation, which moves a tool point `D` from the tip by at
+//! most `D·Δ/2` (0.17 µm at 0.4 mm). Depths are stored as `f32` (≈ 0.03 µm at 0.35 mm).
 //!
 //! Tiles of 64×64 texels are processed in parallel with rayon; the result is the same
 //! bytes at any thread count (the per-texel maximum does not depend on order).
@@ -57,8 +61,8 @@ mod tests;
 
 pub use depth_map::{DepthMap, GridInfo, TILE};
 pub use design::{
-    compare_with_design, intended_texels, DesignComparison, IntendedArea, DEFAULT_VISIBLE_DEPTH,
-    OVERCUT_SEARCH_RADIUS,
+    compare_with_design, intended_texels, measure_scallop, DesignComparison, IntendedArea,
+    ScallopMeasurement, DEFAULT_VISIBLE_DEPTH, OVERCUT_SEARCH_RADIUS,
 };
 pub use error::SimError;
 pub use holder::{check_holder, Holder, HolderFinding, HOLDER_MIN_CLEARANCE, HOLDER_SAMPLE_STEP};

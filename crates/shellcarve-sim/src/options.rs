@@ -41,8 +41,9 @@ pub const DEFAULT_TEXEL: f64 = 0.01;
 /// Default margin around the cut footprint (mm).
 pub const DEFAULT_MARGIN: f64 = 0.5;
 /// Default largest turn of the tool axis treated as one fixed-orientation sweep
-/// (radians; 0.05°). At 0.4 mm above the tip (deeper than any engraving) the mean
-/// orientation is then within 0.4 mm × 0.025° ≈ 0.17 µm of the true one.
+/// (radians; 0.05°). At 0.4 mm from the tip (deeper than any engraving) the mean
+/// orientation is then within 0.4 mm × 0.025° ≈ 0.17 µm of the true one (see
+/// [`SimOptions::max_axis_turn`] for the bound).
 pub const DEFAULT_MAX_AXIS_TURN: f64 = 0.05 * std::f64::consts::PI / 180.0;
 /// Default modelled tool length from the tip (mm): the cutting part plus enough shank
 /// to reach any material a tilted or misplaced tool could touch near the surface.
@@ -60,8 +61,20 @@ pub struct SimOptions {
     /// Untouched margin kept around the cut footprint (mm). Default [`DEFAULT_MARGIN`].
     pub margin: f64,
     /// Largest tool-axis turn within one sweep (radians); moves that turn more are
-    /// sub-stepped (tip linear, axis by slerp) and each sub-step is swept at its mean
-    /// orientation. Default [`DEFAULT_MAX_AXIS_TURN`] (0.05°).
+    /// sub-stepped (tip linear, axis by slerp) into equal steps of at most this turn
+    /// `Δ`, and each sub-step is swept at its mean orientation. Default
+    /// [`DEFAULT_MAX_AXIS_TURN`] (0.05°).
+    ///
+    /// Error bound: within a sub-step the true axis is within `Δ/2` of the mean one, so
+    /// a point of the tool at distance `D` from the tip is within `D·Δ/2` of where the
+    /// sub-step puts it, and the simulated cut surface within `D·Δ/2` of the true one
+    /// (measured along the cut surface's normal), `D` being the farthest the tool
+    /// points that reach the material lie from the tip. A texel's depth is off by at
+    /// most `D·Δ/2 / cos γ`, `γ` the angle between the texel's normal and the cut
+    /// surface's normal there: on floors (γ ≈ 0) the bound itself. At the default and
+    /// `D` = 0.4 mm (a 0.2 mm ball 0.2 mm deep, or any cut up to 0.4 mm deep with a
+    /// pointed tool) that is 0.17 µm; to hold a bound `ε`, take `Δ = 2ε / D`. Moves
+    /// with a fixed orientation are exact whatever this is.
     pub max_axis_turn: f64,
     /// Modelled length of the tool from its tip (mm). Default [`DEFAULT_TOOL_LENGTH`].
     pub tool_length: f64,

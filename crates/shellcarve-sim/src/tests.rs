@@ -8,6 +8,8 @@ use shellcarve_core::{
 
 use crate::*;
 
+mod analytic;
+
 /// A groove along the equator from θ = a to θ = b at `depth`, sampled every `step` mm,
 /// with a plunge at the start and a retract at the end.
 fn equator_groove(surface: &dyn Surface, a: f64, b: f64, depth: f64, step: f64) -> Toolpath {

@@ -173,6 +173,18 @@ impl StrategyOptions {
         self.offset_tolerance = mm;
         self
     }
+
+    /// The largest distance between neighbouring `fill` passes (scan lines or offset
+    /// loops) for `tool` cutting `depth` deep (mm): [`StrategyOptions::stepover`] when
+    /// given (an error when out of range), else [`DEFAULT_STEPOVER_FRACTION`] of the
+    /// tool's cutting width at that depth. Scan lines are spread evenly over each
+    /// glyph, so their actual spacing may be smaller.
+    pub fn fill_stepover(&self, tool: &Tool, depth: f64) -> Result<f64> {
+        match self.stepover {
+            Some(s) => crate::error::check_range("--stepover (mm)", s, 1e-3, 10.0),
+            None => Ok(DEFAULT_STEPOVER_FRACTION * 2.0 * tool.radius_at(depth)),
+        }
+    }
 }
 
 /// A path for the tool centre in the text plane, cut in one go.
@@ -243,10 +255,7 @@ pub fn plan_strokes(
             OutlineOffset::Inside => offset::outline_inside(layout, tool, radius, tol)?,
         },
         Strategy::Fill => {
-            let step = match options.stepover {
-                Some(s) => crate::error::check_range("--stepover (mm)", s, 1e-3, 10.0)?,
-                None => DEFAULT_STEPOVER_FRACTION * 2.0 * radius,
-            };
+            let step = options.fill_stepover(tool, depth)?;
             match options.fill_pattern {
                 FillPattern::Hatch => {
                     let mut plan = fill(layout, tool, radius, step)?;
@@ -544,6 +553,61 @@ mod tests {
         // Only the four corners are unreachable: (1 - π/4)·r² each.
         assert!(plan.min_coverage > 0.97, "{}", plan.min_coverage);
         assert!(plan.warnings.is_empty());
+    }
+
+    #[test]
+    fn tapered_ball_fill_and_outline_use_its_radius_at_the_depth() {
+        // taper:0.2:20 at 0.3 mm: r cos β + (0.3 − r(1 − sin β)) tan β with r = 0.1,
+        // β = 10°, about 0.1369 mm, wider than its 0.1 mm ball.
+        let tool = Tool::parse("taper:0.2:20").unwrap();
+        let (r, beta) = (0.1f64, 10f64.to_radians());
+        let depth = 0.3;
+        let radius = r * beta.cos() + (depth - r * (1.0 - beta.sin())) * beta.tan();
+        assert!((tool.radius_at(depth) - radius).abs() < 1e-12);
+        let l = rect_glyph(1.0, 2.0);
+        let options = StrategyOptions::default();
+        let plan = plan_strokes(&l, &tool, depth, &options).unwrap();
+        assert!(!plan.strokes.is_empty());
+        let (mut x_lo, mut x_hi, mut y_lo, mut y_hi) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for p in plan.strokes.iter().flat_map(|s| &s.points) {
+            (x_lo, x_hi) = (x_lo.min(p.x), x_hi.max(p.x));
+            (y_lo, y_hi) = (y_lo.min(p.y), y_hi.max(p.y));
+        }
+        // The tool centre keeps the cutting radius inside every edge, and reaches it.
+        for (got, want) in [
+            (x_lo, radius),
+            (x_hi, 1.0 - radius),
+            (y_lo, radius),
+            (y_hi, 2.0 - radius),
+        ] {
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        // Scan lines no farther apart than the default stepover of that width.
+        let step = options.fill_stepover(&tool, depth).unwrap();
+        assert!((step - DEFAULT_STEPOVER_FRACTION * 2.0 * radius).abs() < 1e-12);
+        let mut ys: Vec<f64> = plan
+            .strokes
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.y))
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        assert!(ys.windows(2).all(|w| w[1] - w[0] <= step + 1e-9), "{ys:?}");
+        // Outline: on the contour, the intended band as wide as the cutting radius.
+        let outline = plan_strokes(
+            &l,
+            &tool,
+            depth,
+            &options.clone().with_strategy(Strategy::Outline),
+        )
+        .unwrap();
+        assert!(!outline.strokes.is_empty());
+        let band = intended_intervals(&l, Strategy::Outline, tool.radius_at(depth), 1.0);
+        assert!((band[0].1 - radius).abs() < 1e-12, "{band:?}");
+        // V-carving asks for a V-bit and says so.
+        let err =
+            plan_strokes(&l, &tool, depth, &options.with_strategy(Strategy::VCarve)).unwrap_err();
+        assert!(err.to_string().contains("v:ANGLE:TIP"), "{err}");
     }
 
     #[test]
