@@ -259,6 +259,13 @@ struct EngraveArgs {
 struct SimulateArgs {
     /// The G-code program to simulate.
     program: PathBuf,
+    /// Simulate a three-axis program on a box of stock instead of the shell, on a flat
+    /// Z-map: box:XxYxZ in mm, work zero at the front-left corner of the top face (the
+    /// stock spans x 0..X, y 0..Y, z -Z..0). The tool must stay along +Z. Uses --tool,
+    /// --machine, --post, --texel, --report and --depth-map; the shell's options are
+    /// not used.
+    #[arg(long, value_name = "box:XxYxZ")]
+    stock: Option<String>,
     #[command(flatten)]
     shell: ShellArgs,
 }
@@ -679,6 +686,9 @@ fn engrave(args: EngraveArgs) -> Result<ExitCode> {
 }
 
 fn simulate(args: SimulateArgs) -> Result<ExitCode> {
+    if let Some(spec) = &args.stock {
+        return simulate_box(&args, spec);
+    }
     let inputs: Vec<&Path> = std::iter::once(args.program.as_path())
         .chain(args.shell.probe.as_deref())
         .collect();
@@ -694,6 +704,135 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_CHECK_FAILED)
+    })
+}
+
+/// `simulate --stock box:XxYxZ`: a three-axis program on a box of stock, through the
+/// flat Z-map.
+fn simulate_box(args: &SimulateArgs, spec: &str) -> Result<ExitCode> {
+    use shellcarve::shellcarve_gcode::{interpret, InterpretOptions};
+    use shellcarve::shellcarve_kinematics::{sample_motion, SampleOptions};
+    use shellcarve::shellcarve_sim::{simulate_zmap, BoxStock, DepthMap, SimOptions};
+
+    let shell = &args.shell;
+    for (given, name) in [
+        (shell.preview.is_some(), "--preview"),
+        (shell.mesh.is_some(), "--mesh"),
+        (shell.depth_data.is_some(), "--depth-data"),
+        (shell.difference_map.is_some(), "--difference-map"),
+        (shell.overlay.is_some(), "--overlay"),
+        (shell.probe.is_some(), "--probe"),
+    ] {
+        if given {
+            bail!("{name} works on the shell, not with --stock; use --report or --depth-map");
+        }
+    }
+    let outputs: Vec<&Path> = [&shell.report, &shell.depth_map]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect();
+    check_outputs(&[args.program.as_path()], &outputs)?;
+    let stock = BoxStock::parse(spec)?;
+    let tool = Tool::parse(&shell.tool)?;
+    let dialect = Dialect::parse(&shell.post)?;
+    let machine = shellcarve::resolve_machine(&shell.machine)?;
+    dialect.check_machine(machine.as_ref())?;
+    let text = std::fs::read_to_string(&args.program)
+        .with_context(|| format!("cannot read the program {}", args.program.display()))?;
+    let program = interpret(
+        &text,
+        dialect.control_mode(),
+        &InterpretOptions::default().with_dialect(dialect),
+    )
+    .with_context(|| format!("{}", args.program.display()))?;
+    let motion = sample_motion(machine.as_ref(), &program, &SampleOptions::default())?;
+    let options = SimOptions::default()
+        .with_texel(shell.texel)
+        .with_progress(progress_bar());
+    let start = std::time::Instant::now();
+    let map = simulate_zmap(&stock, &tool, &motion, &options)?;
+    let seconds = start.elapsed().as_secs_f64();
+
+    let below = motion
+        .segments()
+        .filter(|(from, to)| from.tip.z.min(to.pose.tip.z) < 0.0)
+        .count();
+    let (w, h) = map.dims();
+    let deepest = map.deepest();
+    outln!(
+        "three-axis Z-map: stock {stock}, tool {tool}, texel {} mm ({w} x {h} texels, {} tiles cut)",
+        map.texel(),
+        map.info().tiles_allocated
+    );
+    outln!(
+        "moves: {} ({below} reach below the top face)",
+        motion.moves.len()
+    );
+    match deepest {
+        Some((i, j, d)) => {
+            let (x, y) = map.coord_of(i, j);
+            outln!("max depth: {d:.4} mm at x = {x:.3}, y = {y:.3} mm");
+        }
+        None => outln!("max depth: 0.0000 mm (nothing cut)"),
+    }
+    outln!(
+        "cut area: {:.3} mm², removed volume: {:.4} mm³",
+        map.cut_area(),
+        map.removed_volume()
+    );
+    match map.through_bottom() {
+        Some(tb) => outln!(
+            "THROUGH THE BOTTOM: {} cuts {:.4} mm deep through the {} mm stock ({} texels)",
+            tb.line.map_or_else(
+                || format!("move {}", tb.first_move),
+                |l| format!("line {l}")
+            ),
+            tb.deepest,
+            stock.z,
+            tb.texels
+        ),
+        None => outln!("through the bottom: no"),
+    }
+    outln!("simulated in {seconds:.3} s");
+
+    if let Some(path) = &shell.depth_map {
+        let mut dm = DepthMap::new(0.0, 0.0, map.texel(), 1.0, w, h);
+        for j in 0..h {
+            for i in 0..w {
+                dm.raise(i, j, map.depth_at_texel(i, j));
+            }
+        }
+        let img = shellcarve::shellcarve_render::render_depth_map(
+            &dm,
+            &shellcarve::shellcarve_render::DepthMapImageOptions::default(),
+        );
+        shellcarve::shellcarve_render::save_png_atomic(&img, path)
+            .with_context(|| format!("writing the depth map {}", path.display()))?;
+    }
+    if let Some(path) = &shell.report {
+        let report = serde_json::json!({
+            "kind": "three-axis z-map",
+            "program": args.program.display().to_string(),
+            "stock": stock.to_string(),
+            "tool": tool.to_string(),
+            "grid": map.info(),
+            "moves": motion.moves.len(),
+            "moves_below_top": below,
+            "max_depth_mm": deepest.map_or(0.0, |d| f64::from(d.2)),
+            "deepest_at_mm": deepest.map(|(i, j, _)| map.coord_of(i, j)),
+            "cut_area_mm2": map.cut_area(),
+            "removed_volume_mm3": map.removed_volume(),
+            "through_bottom": map.through_bottom(),
+            "seconds": seconds,
+        });
+        let text = serde_json::to_string_pretty(&report)?;
+        shellcarve::write_atomic(path, text.as_bytes())?;
+    }
+    Ok(if map.through_bottom().is_some() {
+        ExitCode::from(EXIT_CHECK_FAILED)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

@@ -219,3 +219,74 @@ fn a_feed_too_fast_for_the_tool_is_named_with_the_feed_that_fits() {
         "{err}"
     );
 }
+
+#[test]
+fn simulate_box_stock_reports_the_programmed_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    std::fs::write(
+        p("groove.ngc"),
+        "G21 G90 G17\nG0 X5 Y10 Z2\nG1 Z-0.25 F100\nG1 X25 F300\nG1 Y12\nG1 X5\nG0 Z5\nM2\n",
+    )
+    .unwrap();
+    let out = shellcarve()
+        .arg("simulate")
+        .arg(p("groove.ngc"))
+        .args([
+            "--stock",
+            "box:30x20x5",
+            "--tool",
+            "ball:1",
+            "--texel",
+            "0.02",
+        ])
+        .arg("--report")
+        .arg(p("groove.json"))
+        .arg("--depth-map")
+        .arg(p("groove.png"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("max depth:"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let depth: f64 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!((depth - 0.25).abs() <= 0.02, "{line}");
+    assert!(stdout.contains("through the bottom: no"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("groove.json")).unwrap()).unwrap();
+    let max = report["max_depth_mm"].as_f64().unwrap();
+    assert!((max - 0.25).abs() < 1e-6, "{max}");
+    assert_eq!(report["grid"]["width"].as_u64(), Some(1501));
+    assert_eq!(&std::fs::read(p("groove.png")).unwrap()[1..4], b"PNG");
+
+    // A bad stock and a tilted tool are errors naming the fix and the line.
+    let out = shellcarve()
+        .arg("simulate")
+        .arg(p("groove.ngc"))
+        .args(["--stock", "box:30x20"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("box:XxYxZ"));
+    std::fs::write(
+        p("tilt.ngc"),
+        "G21 G90\nG0 X5 Y10 Z2\nG1 Z-0.2 A10 F100\nM2\n",
+    )
+    .unwrap();
+    let out = shellcarve()
+        .arg("simulate")
+        .arg(p("tilt.ngc"))
+        .args(["--stock", "box:30x20x5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("line 3 tilts it"), "{stderr}");
+}

@@ -62,6 +62,24 @@ pub enum SimError {
         /// The text given.
         given: String,
     },
+    /// A box stock description could not be read.
+    #[error("cannot understand stock {given:?}: {reason}; expected box:XxYxZ in mm, e.g. box:30x20x5 (30 mm along X, 20 mm along Y, 5 mm thick)")]
+    BadStock {
+        /// The text given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A move of a three-axis program tilts the tool away from +Z.
+    #[error("a three-axis Z-map needs the tool along +Z; {} tilts it ({angle_deg:.3}° from +Z)", where_(*index, *line))]
+    TiltedAxis {
+        /// Index of the move in the motion.
+        index: usize,
+        /// Its source line, when known.
+        line: Option<usize>,
+        /// Angle between the tool axis and +Z (degrees).
+        angle_deg: f64,
+    },
     /// The rayon thread pool could not be built.
     #[error("cannot start {threads} simulation threads: {reason}")]
     ThreadPool {
@@ -74,6 +92,10 @@ pub enum SimError {
 
 fn line_suffix(line: Option<usize>) -> String {
     line.map(|l| format!(" (line {l})")).unwrap_or_default()
+}
+
+fn where_(index: usize, line: Option<usize>) -> String {
+    line.map_or_else(|| format!("move {index}"), |l| format!("program line {l}"))
 }
 
 fn culprit(m: Option<usize>) -> String {

@@ -27,6 +27,10 @@
 //! Tiles of 64×64 texels are processed in parallel with rayon; the result is the same
 //! bytes at any thread count (the per-texel maximum does not depend on order).
 //!
+//! For three-axis programs on a block of stock, [`simulate_zmap`] applies the same rule
+//! on a plane: a flat [`ZMap`] of depths below the top face of a [`BoxStock`] (work
+//! zero at the front-left corner of the top face), tiled and parallel the same way.
+//!
 //! # Example
 //!
 //! ```
@@ -55,6 +59,7 @@ mod holder;
 mod options;
 mod simulate;
 mod verify;
+mod zmap;
 
 #[cfg(test)]
 mod tests;
@@ -75,3 +80,4 @@ pub use verify::{
     breakthrough, check_rapids, depth_along_cuts, Breakthrough, DepthStats, RapidFinding,
     RAPID_SAMPLE_STEP,
 };
+pub use zmap::{simulate_zmap, BoxStock, ThroughBottom, ZMap, ZMapInfo};
