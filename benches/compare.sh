@@ -169,6 +169,14 @@ for line in open(prog):
     x, y, z = pos["X"], pos["Y"], pos["Z"]
     cmds.append(Path.Command(line[:2], {"X": x, "Y": z, "Z": y - surface_y(x, z)}))
 t1 = time.time()
+# The same flattened program as G-code for shellcarve's Z-map: the block's corner at
+# the origin (stock box:22x12x3, top at Z = 0).
+with open(os.environ["SC_FLAT"], "w") as out:
+    out.write("G21 G90 G94\nF180\n")
+    for c in cmds:
+        p = c.Parameters
+        out.write("%s X%.4f Y%.4f Z%.4f\n" % (c.Name, p["X"] + 11.0, p["Y"] + 6.0, p["Z"]))
+    out.write("M2\n")
 
 stock = Part.makeBox(22.0, 12.0, 3.0, Vector(-11.0, -6.0, -3.0))  # top at Z = 0
 tool = Part.makeCylinder(0.1, 10.0, Vector(0, 0, 0.1)).fuse(
@@ -186,7 +194,7 @@ print("blocks=%d read_s=%.3f setup_s=%.3f seconds=%.3f blocks_per_s=%.0f"
 PY
     local theirs
     theirs=$(cd "$WORK" && HOME=$(mktemp -d -p "$WORK") SC_PROGRAM="$prog" SC_RES=0.02 \
-        "$fc" "$WORK/pathsim.py" 2>&1 | grep '^blocks=' || true)
+        SC_FLAT="$WORK/flat.ngc" "$fc" "$WORK/pathsim.py" 2>&1 | grep '^blocks=' || true)
     if [[ -z $theirs ]]; then
         skip "FreeCAD's PathSimulator script failed (run with KEEP=1 and try $WORK/pathsim.py)"
         return
@@ -195,6 +203,20 @@ PY
     local ratio
     ratio=$(calc "$(field seconds "$theirs") / $(field seconds "$ours")")
     printf '  speed of shellcarve against FreeCAD (simulation only): %.3gx (%s)\n' "$ratio" \
+        "$(awk "BEGIN { print ($ratio >= 1) ? \"ours faster\" : \"FreeCAD faster\" }")"
+    # Like for like: the same flat program through shellcarve's Z-map (exact depths
+    # per texel, where FreeCAD's are within half a grid cell).
+    local zmap zs
+    zmap=$("$BIN/shellcarve" simulate "$WORK/flat.ngc" --stock box:22x12x3 --tool ball:0.2 \
+        --texel 0.02 2>/dev/null || true)
+    zs=$(sed -n 's/^simulated in \([0-9.]*\) s$/\1/p' <<<"$zmap")
+    if [[ -z $zs ]]; then
+        skip "shellcarve simulate --stock failed on the flat program"
+        return
+    fi
+    echo "  shellcarve Z-map, same flat program: seconds=$zs"
+    ratio=$(calc "$(field seconds "$theirs") / $zs")
+    printf '  speed of the Z-map against FreeCAD (simulation only): %.3gx (%s)\n' "$ratio" \
         "$(awk "BEGIN { print ($ratio >= 1) ? \"ours faster\" : \"FreeCAD faster\" }")"
 }
 
