@@ -19,6 +19,22 @@ fn short_job(text: &str) -> EngraveJob {
         .with_height(TextHeight::CapHeight(3.0))
 }
 
+/// Every check passes, the cut depth stays in the 0.30..0.40 mm window, over 90% of the
+/// intended area is cut and nothing lies beyond the grid's rounding outside it.
+fn assert_cut_as_designed(r: &shellcarve::Report) {
+    assert!(r.checks.passed(), "{:?}", r.checks);
+    assert!(
+        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
+        "{:?}",
+        r.cut_depth_mm
+    );
+    let d = r
+        .design
+        .as_ref()
+        .expect("an engraving has a design comparison");
+    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+}
+
 #[test]
 fn short_phrase_is_cut_inside_the_depth_window_in_both_dialects() {
     for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
@@ -384,12 +400,7 @@ fn hershey_text_engraves_one_pass_per_stroke_inside_the_depth_window() {
     job.strategy = StrategyOptions::default().with_strategy(Strategy::Centerline);
     let e = engrave(&job).unwrap();
     let r = e.report();
-    assert!(r.checks.passed(), "{:?}", r.checks);
-    assert!(
-        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
-        "{:?}",
-        r.cut_depth_mm
-    );
+    assert_cut_as_designed(r);
     // Every plunge starts one stroke: E 4, g 2 + 2, 1 1, 0 1 — stroke ends meet only
     // where the font draws them so, and each is cut once.
     // (The approach and the plunge are two moves of kind Plunge: count entries.)
@@ -400,8 +411,6 @@ fn hershey_text_engraves_one_pass_per_stroke_inside_the_depth_window() {
         .filter(|w| w[0].kind != MoveKind::Plunge && w[1].kind == MoveKind::Plunge)
         .count();
     assert_eq!(plunges, 10, "one plunge per Hershey stroke");
-    let d = r.design.unwrap();
-    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
     rs274(&e.gcode);
     // An outline font: one groove along the medial axis of each stroke, inside the
     // letters, and one plunge per skeleton branch rather than per contour.
@@ -434,18 +443,11 @@ fn svg_artwork_beside_the_text_is_cut_to_its_shape() {
     job.artwork = Some(Artwork::from_svg_bytes(star.as_bytes(), "star.svg").unwrap());
     let e = engrave(&job).unwrap();
     let r = e.report();
-    assert!(r.checks.passed(), "{:?}", r.checks);
-    assert!(
-        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
-        "{:?}",
-        r.cut_depth_mm
-    );
-    let a = r.artwork.as_ref().unwrap();
-    assert_eq!((a.areas, a.strokes, a.height_mm), (1, 1, 3.0));
     // The star's area is filled and its base line cut along: the design comparison
     // covers both, with nothing cut beyond the grid's rounding outside them.
-    let d = r.design.unwrap();
-    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    assert_cut_as_designed(r);
+    let a = r.artwork.as_ref().unwrap();
+    assert_eq!((a.areas, a.strokes, a.height_mm), (1, 1, 3.0));
     // Text, gap (half the cap height) and the artwork, whose box is 100 × 95 units
     // (star top at y = 5, base line at 100) scaled to 3 mm tall.
     let text_only = engrave(&short_job("Egg")).unwrap();
@@ -461,14 +463,7 @@ fn text_along_the_meridian_reads_upward_inside_the_depth_window() {
     job.engrave.baseline = Baseline::Latitude(10f64.to_radians());
     let e = engrave(&job).unwrap();
     let r = e.report();
-    assert!(r.checks.passed(), "{:?}", r.checks);
-    assert!(
-        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
-        "{:?}",
-        r.cut_depth_mm
-    );
-    let d = r.design.unwrap();
-    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    assert_cut_as_designed(r);
     // The first letter is cut lowest on the egg and the last highest: the line runs
     // up the meridian. Its letters stand on the meridian at longitude 0 and reach
     // toward −θ (to the left seen from outside), a cap height across.
@@ -507,14 +502,7 @@ fn short_text_on_a_patch_holds_the_window_and_keeps_lengths_from_its_centre() {
     job.engrave.theta_center = 0.5;
     let e = engrave(&job).unwrap();
     let r = e.report();
-    assert!(r.checks.passed(), "{:?}", r.checks);
-    assert!(
-        r.cut_depth_mm.min >= 0.30 && r.cut_depth_mm.max <= 0.40,
-        "{:?}",
-        r.cut_depth_mm
-    );
-    let d = r.design.unwrap();
-    assert!(d.coverage > 0.9 && d.worst_overcut_mm <= 0.021, "{d:?}");
+    assert_cut_as_designed(r);
     // The block is centred on the patch's centre: the cut tips lie around it, none
     // farther along the surface than the block's half-diagonal plus the tool.
     let egg = job.egg.build().unwrap();
