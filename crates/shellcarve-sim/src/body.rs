@@ -137,18 +137,78 @@ impl Body {
     /// Largest `t` such that `P − t·n` lies in the volume swept by the tool as its tip
     /// goes from `p0` to `p0 + d` with axis `a`; `None` when the line misses it.
     /// Exact up to floating point (closed-form quadratics, no iteration).
+    #[cfg(test)]
     pub(crate) fn deepest(&self, q: &SweepQuery) -> Option<f64> {
-        let f = frustum_deepest(&self.frustum, q);
-        match self.ball {
-            Some(r) => {
-                let c = capsule_deepest(&(q.w - q.a * r), &q.n, &q.d, r);
-                match (f, c) {
-                    (Some(x), Some(y)) => Some(x.max(y)),
-                    (x, y) => x.or(y),
-                }
-            }
-            None => f,
+        self.deepest_above(q, f64::NEG_INFINITY)
+    }
+
+    /// [`Body::deepest`] for a caller that only needs answers above `floor`: the same
+    /// value whenever that value exceeds `floor`; otherwise `None` or some value at
+    /// most `floor`. Parts of the tool that cannot reach below `floor` on the line, by
+    /// two cheap bounds (height along the axis, and distance across the plane of the
+    /// sweep), are skipped without solving for them.
+    pub(crate) fn deepest_above(&self, q: &SweepQuery, floor: f64) -> Option<f64> {
+        let across = Across::of(q);
+        let ball = self.ball.and_then(|r| {
+            across
+                .may_reach(r, floor, f64::INFINITY)
+                .then(|| capsule_deepest(&(q.w - q.a * r), &q.n, &q.d, r))
+                .flatten()
+        });
+        let floor = ball.map_or(floor, |b| b.max(floor));
+        let f = &self.frustum;
+        let (na, da) = (q.n.dot(&q.a), q.d.dot(&q.a));
+        // Frustum points have h = h0 − t·na − u·da ≥ h_lo, so with na > 0 their depth
+        // t is at most this (slack as in the feasibility test).
+        let t_max = if na > 1e-3 {
+            (q.w.dot(&q.a) + (-da).max(0.0) + FEAS_TOL * (2.0 + da.abs()) - f.h_lo) / na
+        } else {
+            f64::INFINITY
+        };
+        let frustum = (t_max > floor && across.may_reach(f.r_max, floor, t_max))
+            .then(|| frustum_deepest(f, q))
+            .flatten();
+        match (frustum, ball) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, y) => x.or(y),
         }
+    }
+}
+
+/// The line's offset across the plane of a sweep: with `m` the unit normal of the
+/// plane spanned by the axis `a` and the motion `d`, every point of the tool's sweep
+/// lies within the tool's radius of that plane through the start tip, and the line
+/// point at depth `t` lies `m·w − t·m·n` from it.
+#[derive(Debug, Clone, Copy)]
+struct Across {
+    /// `(m·w, m·n)`, or `None` when the motion is (nearly) along the axis or zero.
+    offset: Option<(f64, f64)>,
+}
+
+impl Across {
+    fn of(q: &SweepQuery) -> Self {
+        let m = q.a.cross(&q.d);
+        let len = m.norm();
+        let offset = (len > 1e-9 * q.d.norm().max(1e-300) && len > 1e-12).then(|| {
+            let m = m / len;
+            (m.dot(&q.w), m.dot(&q.n))
+        });
+        Self { offset }
+    }
+
+    /// False only when no line point with `t` in `[t_lo, t_hi]` lies within `radius`
+    /// (plus slack) of the plane.
+    fn may_reach(&self, radius: f64, t_lo: f64, t_hi: f64) -> bool {
+        let Some((mw, mn)) = self.offset else {
+            return true;
+        };
+        let radius = radius + 1e-7;
+        if mn.abs() < 1e-300 {
+            return mw.abs() <= radius;
+        }
+        let (a, b) = ((mw - radius) / mn, (mw + radius) / mn);
+        let (lo, hi) = (a.min(b), a.max(b));
+        lo <= t_hi && hi >= t_lo
     }
 }
 
@@ -223,8 +283,8 @@ impl Conic {
         a * u * u + b * u * t + c * t * t + d * u + e * t + f
     }
 
-    /// Points where the line `α u + β t + γ = 0` meets the conic.
-    fn meet_line(&self, line: [f64; 3], out: &mut Vec<(f64, f64)>) {
+    /// Points where the line `α u + β t + γ = 0` meets the conic, passed to `out`.
+    fn meet_line(&self, line: [f64; 3], out: &mut impl FnMut(f64, f64)) {
         let [al, be, ga] = line;
         let (u0, t0, eu, et) = if be.abs() >= al.abs() {
             if be.abs() < 1e-300 {
@@ -239,8 +299,8 @@ impl Conic {
         let a1 = 2.0 * a * u0 * eu + b * (u0 * et + t0 * eu) + 2.0 * c * t0 * et + d * eu + e * et;
         let a0 = self.eval(u0, t0);
         if let Some((l1, l2)) = roots(a2, a1, a0) {
-            out.push((u0 + l1 * eu, t0 + l1 * et));
-            out.push((u0 + l2 * eu, t0 + l2 * et));
+            out(u0 + l1 * eu, t0 + l1 * et);
+            out(u0 + l2 * eu, t0 + l2 * et);
         }
     }
 
@@ -304,24 +364,6 @@ fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
     } else {
         4
     };
-    let mut cands: Vec<(f64, f64)> = Vec::with_capacity(32);
-    let conics: &[Conic] = if has_cone { &[cyl, cone] } else { &[cyl] };
-    for c in conics {
-        c.meet_line(c.t_extreme_line(), &mut cands);
-        for l in &lines[..n_lines] {
-            c.meet_line(*l, &mut cands);
-        }
-    }
-    for l1 in &lines[..2] {
-        for l2 in &lines[2..4] {
-            let det = l1[0] * l2[1] - l1[1] * l2[0];
-            if det.abs() > 1e-300 {
-                let u = (l1[1] * l2[2] - l1[2] * l2[1]) / det;
-                let t = (l1[2] * l2[0] - l1[0] * l2[2]) / det;
-                cands.push((u, t));
-            }
-        }
-    }
     let feasible = |u: f64, t: f64| {
         if !(u.is_finite() && t.is_finite() && (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&u)) {
             return false;
@@ -333,13 +375,31 @@ fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
         let rq = (q0 - nq * t - dq * u).norm();
         rq <= (f.c0 + f.k * h).min(f.r_max) + FEAS_TOL
     };
-    cands
-        .into_iter()
-        .filter(|&(u, t)| feasible(u, t))
-        .map(|(_, t)| t)
-        .fold(None, |acc: Option<f64>, t| {
-            Some(acc.map_or(t, |b| b.max(t)))
-        })
+    let mut best: Option<f64> = None;
+    let mut consider = |u: f64, t: f64| {
+        // Only a candidate deeper than the best so far needs the feasibility test.
+        if best.is_none_or(|b| t > b) && feasible(u, t) {
+            best = Some(t);
+        }
+    };
+    let conics: &[Conic] = if has_cone { &[cyl, cone] } else { &[cyl] };
+    for c in conics {
+        c.meet_line(c.t_extreme_line(), &mut consider);
+        for l in &lines[..n_lines] {
+            c.meet_line(*l, &mut consider);
+        }
+    }
+    for l1 in &lines[..2] {
+        for l2 in &lines[2..4] {
+            let det = l1[0] * l2[1] - l1[1] * l2[0];
+            if det.abs() > 1e-300 {
+                let u = (l1[1] * l2[2] - l1[2] * l2[1]) / det;
+                let t = (l1[2] * l2[0] - l1[0] * l2[2]) / det;
+                consider(u, t);
+            }
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -456,6 +516,39 @@ mod tests {
                 .unwrap_or(f64::NEG_INFINITY);
             let want = depth - tool.profile().height_at_radius(y).unwrap();
             assert!((got - want).abs() < 1e-12, "{y}: {got} vs {want}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn skipping_by_floor_keeps_every_answer_above_it(
+            tool_kind in 0usize..4,
+            px in -0.6f64..0.6, py in -0.6f64..0.6, pz in -0.5f64..0.3,
+            dx in -0.6f64..0.6, dy in -0.6f64..0.6, dz in -0.4f64..0.4,
+            ax in -1.5f64..1.5, ay in -1.5f64..1.5,
+            nx in -0.5f64..0.5, ny in -0.5f64..0.5,
+            floor in -0.5f64..0.6,
+        ) {
+            let tool = [
+                Tool::parse("v:60:0.05").unwrap(),
+                Tool::parse("ball:0.4").unwrap(),
+                Tool::parse("flat:0.3").unwrap(),
+                Tool::parse("taper:0.3:40").unwrap(),
+            ][tool_kind];
+            let body = Body::new(&tool, 1.0).unwrap();
+            let q = SweepQuery {
+                w: -Vector3::new(px, py, pz),
+                n: unit(nx, ny, 1.0),
+                d: Vector3::new(dx, dy, dz),
+                a: unit(ax, ay, 1.0),
+            };
+            let full = body.deepest(&q);
+            let above = body.deepest_above(&q, floor);
+            match full {
+                Some(t) if t > floor => prop_assert_eq!(above, Some(t)),
+                _ => prop_assert!(above.is_none_or(|t| t <= floor), "{:?} {:?}", full, above),
+            }
         }
     }
 

@@ -15,6 +15,7 @@
 //! reported clearance is the least bound found: never more than the true clearance,
 //! and within half [`HOLDER_SAMPLE_STEP`] of it where the holder comes close.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use shellcarve_core::{MoveKind, Point3, Surface, Toolpath, Vector3};
 
@@ -221,56 +222,59 @@ pub fn check_holder(
     min_clearance: f64,
 ) -> Vec<HolderFinding> {
     let far = holder.stickout + holder.length;
-    let mut out = Vec::new();
-    for (k, (from, m)) in motion.segments().enumerate() {
-        let travel = (m.pose.tip - from.tip).norm();
-        let turn = from.axis.angle(&m.pose.axis);
-        if !(travel.is_finite() && turn.is_finite()) {
-            continue;
-        }
-        let sweep = (travel + turn * far).max(1e-12);
-        let pose = |t: f64| {
-            let tip = from.tip + (m.pose.tip - from.tip) * t;
-            let axis: Vector3 = from.axis.into_inner() * (1.0 - t) + m.pose.axis.into_inner() * t;
-            (tip, axis.try_normalize(1e-12))
-        };
-        let (mut t, mut worst): (f64, Option<(f64, Point3)>) = (0.0, None);
-        let mut failed = false;
-        loop {
-            let (tip, axis) = pose(t);
-            let Some(axis) = axis else { break };
-            // Refine only where the holder may be within a step of the limit.
-            let enough = min_clearance + HOLDER_SAMPLE_STEP;
-            let (c, q) = pose_clearance(surface, &tip, &axis, holder, enough);
-            if worst.is_none_or(|w| c < w.0) {
-                worst = Some((c, q));
+    let segments: Vec<_> = motion.segments().collect();
+    segments
+        .par_iter()
+        .enumerate()
+        .filter_map(|(k, (from, m))| {
+            let travel = (m.pose.tip - from.tip).norm();
+            let turn = from.axis.angle(&m.pose.axis);
+            if !(travel.is_finite() && turn.is_finite()) {
+                return None;
             }
-            if t >= 1.0 {
-                break;
+            let sweep = (travel + turn * far).max(1e-12);
+            let pose = |t: f64| {
+                let tip = from.tip + (m.pose.tip - from.tip) * t;
+                let axis: Vector3 =
+                    from.axis.into_inner() * (1.0 - t) + m.pose.axis.into_inner() * t;
+                (tip, axis.try_normalize(1e-12))
+            };
+            let (mut t, mut worst): (f64, Option<(f64, Point3)>) = (0.0, None);
+            let mut failed = false;
+            loop {
+                let (tip, axis) = pose(t);
+                let Some(axis) = axis else { break };
+                // Refine only where the holder may be within a step of the limit.
+                let enough = min_clearance + HOLDER_SAMPLE_STEP;
+                let (c, q) = pose_clearance(surface, &tip, &axis, holder, enough);
+                if worst.is_none_or(|w| c < w.0) {
+                    worst = Some((c, q));
+                }
+                if t >= 1.0 {
+                    break;
+                }
+                let spare = c - min_clearance;
+                let dt = (spare.max(HOLDER_SAMPLE_STEP) / sweep).min(1.0 - t);
+                // Between samples a holder point moves at most sweep·dt.
+                if c - sweep * dt < min_clearance {
+                    failed = true;
+                }
+                t = (t + dt).min(1.0);
             }
-            let spare = c - min_clearance;
-            let dt = (spare.max(HOLDER_SAMPLE_STEP) / sweep).min(1.0 - t);
-            // Between samples a holder point moves at most sweep·dt.
-            if c - sweep * dt < min_clearance {
-                failed = true;
-            }
-            t = (t + dt).min(1.0);
-        }
-        if let Some((c, q)) = worst {
-            if failed || c < min_clearance {
+            let (c, q) = worst?;
+            (failed || c < min_clearance).then(|| {
                 let near = surface.closest(&q).coord;
-                out.push(HolderFinding {
+                HolderFinding {
                     move_index: k + 1,
                     line: m.line,
                     kind: m.kind,
                     at: [q.x, q.y, q.z],
                     coord: (near.theta, near.s),
                     clearance: c,
-                });
-            }
-        }
-    }
-    out
+                }
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

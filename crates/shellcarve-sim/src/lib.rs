@@ -20,9 +20,9 @@
 //! texel's normal line is found in closed form (ball: line/capsule roots; cone and
 //! cylinder: the extreme points of a 2-D convex region bounded by lines and conics),
 //! so the per-sweep result is exact to floating point. Moves whose tool axis turns by
-//! more than `SimOptions::max_axis_turn` `Δ` (default 0.05°) are split into sub-steps,
+//! more than `SimOptions::max_axis_turn` `Δ` (default 0.25°) are split into sub-steps,
 //! each swept at its mean orientation, which moves a tool point `D` from the tip by at
-//! most `D·Δ/2` (0.17 µm at 0.4 mm). Depths are stored as `f32` (≈ 0.03 µm at 0.35 mm).
+//! most `D·Δ/2` (0.87 µm at 0.4 mm). Depths are stored as `f32` (≈ 0.03 µm at 0.35 mm).
 //!
 //! Tiles of 64×64 texels are processed in parallel with rayon; the result is the same
 //! bytes at any thread count (the per-texel maximum does not depend on order).

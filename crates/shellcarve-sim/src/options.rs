@@ -41,10 +41,11 @@ pub const DEFAULT_TEXEL: f64 = 0.01;
 /// Default margin around the cut footprint (mm).
 pub const DEFAULT_MARGIN: f64 = 0.5;
 /// Default largest turn of the tool axis treated as one fixed-orientation sweep
-/// (radians; 0.05°). At 0.4 mm from the tip (deeper than any engraving) the mean
-/// orientation is then within 0.4 mm × 0.025° ≈ 0.17 µm of the true one (see
-/// [`SimOptions::max_axis_turn`] for the bound).
-pub const DEFAULT_MAX_AXIS_TURN: f64 = 0.05 * std::f64::consts::PI / 180.0;
+/// (radians; 0.25°). At 0.4 mm from the tip (deeper than any engraving) the mean
+/// orientation is then within 0.4 mm × 0.125° ≈ 0.87 µm of the true one, a tenth of
+/// the default texel (see [`SimOptions::max_axis_turn`] for the bound). Each halving
+/// of the turn halves the bound and roughly doubles the simulation's time.
+pub const DEFAULT_MAX_AXIS_TURN: f64 = 0.25 * std::f64::consts::PI / 180.0;
 /// Default modelled tool length from the tip (mm): the cutting part plus enough shank
 /// to reach any material a tilted or misplaced tool could touch near the surface.
 pub const DEFAULT_TOOL_LENGTH: f64 = 10.0;
@@ -63,7 +64,7 @@ pub struct SimOptions {
     /// Largest tool-axis turn within one sweep (radians); moves that turn more are
     /// sub-stepped (tip linear, axis by slerp) into equal steps of at most this turn
     /// `Δ`, and each sub-step is swept at its mean orientation. Default
-    /// [`DEFAULT_MAX_AXIS_TURN`] (0.05°).
+    /// [`DEFAULT_MAX_AXIS_TURN`] (0.25°).
     ///
     /// Error bound: within a sub-step the true axis is within `Δ/2` of the mean one, so
     /// a point of the tool at distance `D` from the tip is within `D·Δ/2` of where the
@@ -73,7 +74,7 @@ pub struct SimOptions {
     /// most `D·Δ/2 / cos γ`, `γ` the angle between the texel's normal and the cut
     /// surface's normal there: on floors (γ ≈ 0) the bound itself. At the default and
     /// `D` = 0.4 mm (a 0.2 mm ball 0.2 mm deep, or any cut up to 0.4 mm deep with a
-    /// pointed tool) that is 0.17 µm; to hold a bound `ε`, take `Δ = 2ε / D`. Moves
+    /// pointed tool) that is 0.87 µm; to hold a bound `ε`, take `Δ = 2ε / D`. Moves
     /// with a fixed orientation are exact whatever this is.
     pub max_axis_turn: f64,
     /// Modelled length of the tool from its tip (mm). Default [`DEFAULT_TOOL_LENGTH`].

@@ -333,15 +333,22 @@ fn wrap_theta(lo: f64, hi: f64, start: f64) -> Vec<(f64, f64)> {
 /// The (θ, s) box a sweep can cut, or `None` when it stays out of the material.
 ///
 /// The swept solid is covered by cells of its skeleton `p0 + u·d + h·a`
-/// (`u ∈ [0, 1]`, `h ∈ [0, length]`), each in a ball of radius half its diagonal plus
-/// the tool radius at its top. Balls wholly outside the shell (signed distance larger
-/// than the radius) are dropped, others are split until small, and the leaves are
-/// projected onto the surface. Projection onto a convex surface is 1-Lipschitz from
-/// outside and `1/(1 − δκ)`-Lipschitz from depth δ under curvature κ (κ taken 1.5× the
-/// local largest principal curvature as a safety factor); arc lengths are taken 5%
-/// longer than chords.
+/// (`u ∈ [0, 1]`, `h ∈ [0, length]`); every tool point lies within the tool radius at
+/// the cell's top, `R`, of its cell's skeleton. A cell whose ball (radius half its
+/// skeleton's extent plus `R`) lies wholly outside the shell is dropped. For a kept
+/// cell with centre `c` and closest surface point `π(c)` (normal `n` there), a point
+/// `c + v` of its skeleton projects within `|v_t| / σ` of `π(c)`, `v_t` the part of `v`
+/// across `n`: moving along `n` keeps the projection (the point stays on the normal
+/// line of `π(c)`), and projection onto a convex surface is `1/σ`-Lipschitz at depth δ
+/// under curvature κ, `σ = 1 − δκ` (κ taken 1.5× the local largest principal
+/// curvature as a safety factor, δ the deepest the cell's ball reaches). The tool's
+/// radius adds `R / σ`, and arc lengths are taken 5% longer than chords. So cells are
+/// split until their extent across the normal is small (their extent along it costs
+/// nothing: a tool that follows the normal needs no splitting along its axis) and
+/// until they are small enough that δ is not overstated much.
 fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Option<Footprint> {
     let dlen = sw.d.norm();
+    let d_unit = if dlen > 0.0 { sw.d / dlen } else { sw.d };
     let mut stack = vec![(0.0f64, 1.0f64, 0.0f64, body.length())];
     let mut budget = MAX_FOOTPRINT_CELLS;
     let mut fp: Option<Footprint> = None;
@@ -353,17 +360,29 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         let x = sw.p0 + sw.d * uc + sw.a * hc;
         let (lu, lh) = ((u1 - u0) * dlen, h1 - h0);
         let half = 0.5 * (lu + lh);
-        let rad = half + body.radius_at(h1);
+        let tool_r = body.radius_at(h1);
+        let rad = half + tool_r;
         let cl = surface.closest(&x);
         if !cl.signed_distance.is_finite() || cl.signed_distance > rad {
             continue;
         }
-        let leaf = (1.5 * texel).max(0.2 * body.radius_at(h1)).max(0.005);
-        if half > leaf && budget > 0 {
-            if lu > lh {
-                let um = 0.5 * (u0 + u1);
-                stack.push((u0, um, h0, h1));
-                stack.push((um, u1, h0, h1));
+        let m = surface.meridian(cl.coord.s);
+        let (nr, nz) = m.normal_rz();
+        let (sin, cos) = cl.coord.theta.sin_cos();
+        let n = Vector3::new(nr * cos, nr * sin, nz);
+        let across = |v: &Vector3| (v - n * v.dot(&n)).norm();
+        let (across_u, across_h) = (0.5 * lu * across(&d_unit), 0.5 * lh * across(&sw.a));
+        let leaf = (1.5 * texel).max(0.2 * tool_r).max(0.005);
+        let deep_leaf = leaf.max(0.15);
+        if budget > 0 && (across_u + across_h > leaf || half > deep_leaf) {
+            let split_u = if across_u + across_h > leaf {
+                across_u >= across_h
+            } else {
+                lu > lh
+            };
+            if split_u {
+                stack.push((u0, uc, h0, h1));
+                stack.push((uc, u1, h0, h1));
             } else {
                 stack.push((u0, u1, h0, hc));
                 stack.push((u0, u1, hc, h1));
@@ -371,8 +390,12 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
             continue;
         }
         let depth = (rad - cl.signed_distance).max(0.0);
-        let (k1, k2) = surface.principal_curvatures(cl.coord.s);
-        let kappa = 1.5 * k1.max(k2).max(0.0);
+        let parallel = if m.r > 1e-12 {
+            m.dz_ds / m.r
+        } else {
+            m.curvature
+        };
+        let kappa = 1.5 * m.curvature.max(parallel).max(0.0);
         let shrink = 1.0 - depth * kappa;
         let everywhere = |fp: &mut Option<Footprint>| {
             *fp = Some(Footprint {
@@ -387,12 +410,19 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
             everywhere(&mut fp);
             return fp;
         }
-        let delta = 1.05 * rad / shrink + 1e-6;
+        // A cell cut short by the budget is taken whole: its spread is its full half
+        // extent.
+        let spread = if budget > 0 {
+            across_u + across_h
+        } else {
+            half
+        };
+        let delta = 1.05 * (spread + tool_r) / shrink + 1e-6;
         let s = cl.coord.s;
         let r_min = surface
             .parallel_radius(s - delta)
             .min(surface.parallel_radius(s + delta))
-            .min(surface.parallel_radius(s));
+            .min(m.r);
         let (t_lo, t_hi) = if r_min <= 2.0 * delta {
             (-PI, PI)
         } else {
@@ -482,7 +512,10 @@ fn cut_tile(
                         d: sw.d,
                         a: sw.a,
                     };
-                    if let Some(t) = body.deepest(&q) {
+                    if let Some(t) = body.deepest_above(
+                        &q,
+                        f64::from(buf[(j - j_base) * TILE + (i - i_base)]).max(0.0),
+                    ) {
                         if t > 0.0 {
                             let cell = &mut buf[(j - j_base) * TILE + (i - i_base)];
                             *cell = cell.max(t as f32);
@@ -494,4 +527,90 @@ fn cut_tile(
         }
     }
     any.then(|| buf.into_boxed_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use shellcarve_core::{EggSpec, SurfaceCoord, UnitVector3};
+
+    /// Inside `lo..hi` on the circle (with a little slack for rounding).
+    fn theta_inside(theta: f64, lo: f64, hi: f64) -> bool {
+        if hi - lo >= 2.0 * PI - 1e-9 {
+            return true;
+        }
+        let x = lo + (theta - lo).rem_euclid(2.0 * PI);
+        x <= hi + 1e-9 || (theta - lo).rem_euclid(2.0 * PI) > 2.0 * PI - 1e-9
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Every point of the swept tool that lies in the shell's material projects
+        /// into the sweep's footprint: the bound the texel boxes rely on.
+        #[test]
+        fn footprints_hold_every_immersed_tool_point(
+            egg in 0usize..2,
+            tool_kind in 0usize..4,
+            theta in -3.1f64..3.1, s in -20.0f64..20.0,
+            depth in 0.0f64..0.6,
+            tilt_a in -0.7f64..0.7, tilt_b in -0.7f64..0.7,
+            step_a in -1.0f64..1.0, step_b in -1.0f64..1.0, step_n in -0.3f64..0.3,
+            seed in 0u64..1_000_000,
+        ) {
+            let surface = [EggSpec::parse("spheroid:57x43"), EggSpec::parse("hugelschaffer:58x44x1.8")][egg]
+                .as_ref()
+                .unwrap()
+                .build()
+                .unwrap();
+            let tool = [
+                Tool::parse("ball:0.2").unwrap(),
+                Tool::parse("v:30:0.05").unwrap(),
+                Tool::parse("flat:0.3").unwrap(),
+                Tool::parse("taper:0.2:20").unwrap(),
+            ][tool_kind];
+            let body = Body::new(&tool, 10.0).unwrap();
+            let c = SurfaceCoord::new(theta, s);
+            let (p, n) = surface.point_normal(c);
+            let n = n.into_inner();
+            let e1 = n.cross(&Vector3::z()).try_normalize(1e-9).unwrap_or(Vector3::x());
+            let e2 = n.cross(&e1);
+            let a = UnitVector3::new_normalize(n + e1 * tilt_a + e2 * tilt_b).into_inner();
+            let sw = Sweep {
+                p0: p - n * depth,
+                d: e1 * step_a + e2 * step_b + n * step_n,
+                a,
+                move_index: 1,
+            };
+            let fp = footprint(surface.as_ref(), &body, &sw, 0.01);
+            let mut state = seed.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
+            let mut next = || {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            };
+            let q1 = a.cross(&e1).try_normalize(1e-9).unwrap_or(a.cross(&e2).normalize());
+            let q2 = a.cross(&q1);
+            for _ in 0..4000 {
+                let (u, h) = (next(), next() * 1.5);
+                let (rho, phi) = (body.radius_at(h) * next().sqrt(), next() * 2.0 * PI);
+                let x = sw.p0 + sw.d * u + a * h + (q1 * phi.cos() + q2 * phi.sin()) * rho;
+                let cl = surface.closest(&x);
+                if cl.signed_distance >= 0.0 {
+                    continue;
+                }
+                let fp = fp.as_ref();
+                prop_assert!(fp.is_some(), "an immersed point {x:?} but no footprint");
+                let fp = fp.unwrap();
+                prop_assert!(
+                    fp.everywhere
+                        || (cl.coord.s >= fp.s_lo - 1e-9
+                            && cl.coord.s <= fp.s_hi + 1e-9
+                            && theta_inside(cl.coord.theta, fp.theta_lo, fp.theta_hi)),
+                    "point at ({}, {}) outside the footprint {fp:?}",
+                    cl.coord.theta,
+                    cl.coord.s
+                );
+            }
+        }
+    }
 }
