@@ -165,8 +165,19 @@ impl Body {
         } else {
             f64::INFINITY
         };
-        let frustum = (t_max > floor && across.may_reach(f.r_max, floor, t_max))
-            .then(|| frustum_deepest(f, q))
+        // Below that depth bound the line's frustum points are no higher than this
+        // (the profile's radius grows with height, so it bounds their radius).
+        let reach = if na > 1e-3 && floor.is_finite() {
+            let h_top = q.w.dot(&q.a) - floor * na + (-da).max(0.0) + FEAS_TOL * (2.0 + da.abs());
+            (f.c0 + f.k * h_top.max(0.0)).min(f.r_max) + FEAS_TOL
+        } else {
+            f.r_max
+        };
+        // When that radius stays below the shank's, the shank's cylinder cannot bound
+        // any point deeper than the floor, and only the cone is solved.
+        let with_shank = reach >= f.r_max;
+        let frustum = (t_max > floor && across.may_reach(reach, floor, t_max))
+            .then(|| frustum_deepest(f, q, with_shank))
             .flatten();
         match (frustum, ball) {
             (Some(x), Some(y)) => Some(x.max(y)),
@@ -318,7 +329,12 @@ impl Conic {
 /// `h` and `q` are the axial and radial parts of the line point relative to the tip.
 /// The largest `t` is at a vertex (two boundaries meet) or where a conic boundary has a
 /// horizontal tangent, so checking those candidates is exact.
-fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
+///
+/// Without `with_shank` (and when there is a cone) the cylinder is left out of the
+/// candidates: the region bounded by the cone alone is convex and contains the true
+/// one, so its deepest point is the true deepest point whenever that point's radius
+/// is below the shank's, which the caller has shown for every answer it needs.
+fn frustum_deepest(f: &Frustum, q: &SweepQuery, with_shank: bool) -> Option<f64> {
     let (w, n, d, a) = (&q.w, &q.n, &q.d, &q.a);
     let h0 = w.dot(a);
     let na = n.dot(a);
@@ -357,7 +373,7 @@ fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
         h_line(f.h_hi),
         [0.0, 0.0, 0.0],
     ];
-    let n_lines = if has_cone {
+    let n_lines = if has_cone && with_shank {
         // Where the cone meets the cylinder; not a boundary, but vertices lie on it.
         lines[4] = h_line((f.r_max - f.c0) / f.k);
         5
@@ -382,7 +398,11 @@ fn frustum_deepest(f: &Frustum, q: &SweepQuery) -> Option<f64> {
             best = Some(t);
         }
     };
-    let conics: &[Conic] = if has_cone { &[cyl, cone] } else { &[cyl] };
+    let conics: &[Conic] = match (has_cone, with_shank) {
+        (true, true) => &[cyl, cone],
+        (true, false) => &[cone],
+        (false, _) => &[cyl],
+    };
     for c in conics {
         c.meet_line(c.t_extreme_line(), &mut consider);
         for l in &lines[..n_lines] {
@@ -523,18 +543,21 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn skipping_by_floor_keeps_every_answer_above_it(
-            tool_kind in 0usize..4,
+            tool_kind in 0usize..6,
             px in -0.6f64..0.6, py in -0.6f64..0.6, pz in -0.5f64..0.3,
             dx in -0.6f64..0.6, dy in -0.6f64..0.6, dz in -0.4f64..0.4,
             ax in -1.5f64..1.5, ay in -1.5f64..1.5,
             nx in -0.5f64..0.5, ny in -0.5f64..0.5,
             floor in -0.5f64..0.6,
         ) {
+            // The last two reach their shank within the modelled length.
             let tool = [
                 Tool::parse("v:60:0.05").unwrap(),
                 Tool::parse("ball:0.4").unwrap(),
                 Tool::parse("flat:0.3").unwrap(),
                 Tool::parse("taper:0.3:40").unwrap(),
+                Tool::parse("taper:0.1:90:0.2").unwrap(),
+                Tool::parse("taper:0.2:60:0.3").unwrap(),
             ][tool_kind];
             let body = Body::new(&tool, 1.0).unwrap();
             let q = SweepQuery {
@@ -556,7 +579,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(96))]
         #[test]
         fn exact_sweep_matches_brute_force(
-            tool_kind in 0usize..4,
+            tool_kind in 0usize..6,
             px in -0.4f64..0.4, py in -0.4f64..0.4, pz in -0.5f64..0.3,
             dx in -0.6f64..0.6, dy in -0.6f64..0.6, dz in -0.4f64..0.4,
             ax in -0.5f64..0.5, ay in -0.5f64..0.5,
@@ -567,6 +590,9 @@ mod tests {
                 Tool::parse("ball:0.4").unwrap(),
                 Tool::parse("flat:0.3").unwrap(),
                 Tool::parse("taper:0.3:40").unwrap(),
+                // These two reach their shank within the modelled length.
+                Tool::parse("taper:0.1:90:0.2").unwrap(),
+                Tool::parse("taper:0.2:60:0.3").unwrap(),
             ][tool_kind];
             let body = Body::new(&tool, 1.0).unwrap();
             let q = SweepQuery {
