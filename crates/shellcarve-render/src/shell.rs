@@ -143,9 +143,12 @@ struct MeridianTable {
     z0: f64,
     z1: f64,
     slab: f64,
-    /// Per slab: the first row at or above the slab's bottom (one more entry at the
-    /// end), to find rows without searching the whole table.
-    first_row: Vec<usize>,
+    /// Per bin of [`LOOKUP_BINS`] equal bins of z: the first row at or above the bin's
+    /// bottom (one more entry at the end), fine enough that a row is found from its
+    /// bin's first row in a step or two.
+    lookup: Vec<u32>,
+    /// Height of one lookup bin.
+    bin: f64,
     /// Per slab and per reach in [`REACH`]: the largest radius of the shell within
     /// that many slab heights of the slab.
     slab_r_max: Vec<[f64; 3]>,
@@ -156,6 +159,8 @@ const REACH: [usize; 3] = [1, 8, 64];
 
 /// Number of z slabs of the [`MeridianTable`] index.
 const SLABS: usize = 512;
+/// Number of z bins of the [`MeridianTable`]'s row lookup (twice the rows).
+const LOOKUP_BINS: usize = 16_384;
 
 impl MeridianTable {
     fn new(surface: &dyn Surface) -> Self {
@@ -187,6 +192,10 @@ impl MeridianTable {
                 rows[a..b].iter().map(|r| r[1]).fold(0.0, f64::max)
             })
             .collect();
+        let bin = ((z1 - z0) / LOOKUP_BINS as f64).max(1e-9);
+        let lookup: Vec<u32> = (0..=LOOKUP_BINS)
+            .map(|k| rows.partition_point(|r| r[0] < z0 + bin * k as f64) as u32)
+            .collect();
         let slab_r_max = (0..SLABS)
             .map(|k| {
                 REACH.map(|w| {
@@ -203,7 +212,8 @@ impl MeridianTable {
             z0,
             z1,
             slab,
-            first_row,
+            lookup,
+            bin,
             slab_r_max,
         }
     }
@@ -241,12 +251,20 @@ impl MeridianTable {
     /// The row `k` and the fraction `f` such that `z` lies at `f` from row `k − 1`
     /// to row `k`, or `None` beyond the poles.
     fn locate(&self, z: f64) -> Option<(usize, f64)> {
-        let slab = self.slab_of(z)?;
-        if self.rows.len() < 2 {
+        if !(z >= self.z0 && z <= self.z1) || self.rows.len() < 2 {
             return None;
         }
-        let (a, b) = (self.first_row[slab], self.first_row[slab + 1]);
-        let k = (a + self.rows[a..b].partition_point(|r| r[0] < z)).clamp(1, self.rows.len() - 1);
+        // The number of rows below z: from the bin's count, stepping to the exact one
+        // (both ways, in case rounding put z in a neighbouring bin).
+        let b = (((z - self.z0) / self.bin) as usize).min(LOOKUP_BINS);
+        let mut k = self.lookup[b] as usize;
+        while k < self.rows.len() && self.rows[k][0] < z {
+            k += 1;
+        }
+        while k > 0 && self.rows[k - 1][0] >= z {
+            k -= 1;
+        }
+        let k = k.clamp(1, self.rows.len() - 1);
         let (za, zb) = (self.rows[k - 1][0], self.rows[k][0]);
         Some((k, if zb > za { (z - za) / (zb - za) } else { 0.0 }))
     }

@@ -134,6 +134,11 @@ impl DepthMap {
     /// True when the coordinate lies on the grid (within half a texel of a centre).
     pub fn contains(&self, c: SurfaceCoord) -> bool {
         let (x, y) = self.fractional(c);
+        self.contains_fractional(x, y)
+    }
+
+    /// [`DepthMap::contains`] for a fractional texel position.
+    fn contains_fractional(&self, x: f64, y: f64) -> bool {
         x >= -0.5 && y >= -0.5 && x <= self.width as f64 - 0.5 && y <= self.height as f64 - 0.5
     }
 
@@ -144,14 +149,21 @@ impl DepthMap {
     fn fractional(&self, c: SurfaceCoord) -> (f64, f64) {
         let dt = self.texel_theta();
         let start = self.theta0 - 0.5 * dt;
-        let theta = start + (c.theta - start).rem_euclid(std::f64::consts::TAU);
+        let turn = c.theta - start;
+        // rem_euclid is the identity on 0..TAU: skip its division there.
+        let turn = if (0.0..std::f64::consts::TAU).contains(&turn) {
+            turn
+        } else {
+            turn.rem_euclid(std::f64::consts::TAU)
+        };
+        let theta = start + turn;
         ((theta - self.theta0) / dt, (c.s - self.s0) / self.texel)
     }
 
     /// Depth at the texel nearest to `c` (mm); 0 off the grid.
     pub fn sample_nearest(&self, c: SurfaceCoord) -> f32 {
         let (x, y) = self.fractional(c);
-        if !(x.is_finite() && y.is_finite() && self.contains(c)) {
+        if !(x.is_finite() && y.is_finite() && self.contains_fractional(x, y)) {
             return 0.0;
         }
         self.depth_at_texel(x.round().max(0.0) as usize, y.round().max(0.0) as usize)
@@ -160,7 +172,7 @@ impl DepthMap {
     /// Depth at `c` interpolated bilinearly between texel centres (mm); 0 off the grid.
     pub fn sample(&self, c: SurfaceCoord) -> f32 {
         let (x, y) = self.fractional(c);
-        if !(x.is_finite() && y.is_finite() && self.contains(c)) {
+        if !(x.is_finite() && y.is_finite() && self.contains_fractional(x, y)) {
             return 0.0;
         }
         let (fx, fy) = (x.floor(), y.floor());
