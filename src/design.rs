@@ -16,8 +16,9 @@ pub struct IntendedDesign {
     pub layout: Layout2d,
     /// The layout as the grid's parallels read it (see [`SurfaceMap::line_at`]): the
     /// layout itself for text along a parallel, with x and y swapped for text along a
-    /// meridian (whose parallels cross the text plane along vertical lines), and drawn
-    /// in the surface plane for the patch map.
+    /// meridian (whose parallels cross the text plane along vertical lines), drawn
+    /// in the surface plane for the patch map, and the layout itself for a pole map
+    /// (whose parallels are circles about the origin).
     pub plane: Layout2d,
     /// The map from the text plane onto the shell.
     pub map: SurfaceMap,
@@ -70,11 +71,18 @@ impl shellcarve_sim::IntendedArea for IntendedDesign {
             .with_strategy(self.strategy)
             .with_outline_offset(self.outline_offset);
         let line = self.map.line_at(s);
-        let at = match line {
-            TextLine::Horizontal { y, .. } => y,
-            TextLine::Vertical { x, .. } => x,
+        let along = match line {
+            TextLine::Horizontal { y, .. } => {
+                shellcarve_core::intended_intervals_with(&self.plane, &options, self.radius, y)
+            }
+            TextLine::Vertical { x, .. } => {
+                shellcarve_core::intended_intervals_with(&self.plane, &options, self.radius, x)
+            }
+            TextLine::Circle { rho, .. } => {
+                shellcarve_core::intended_arcs_with(&self.plane, &options, self.radius, rho)
+            }
         };
-        shellcarve_core::intended_intervals_with(&self.plane, &options, self.radius, at)
+        along
             .into_iter()
             .map(|(a, b)| line.theta_interval(a, b))
             .collect()

@@ -259,17 +259,37 @@ impl Simulation {
 
     /// The shaded picture of the engraved shell.
     pub fn preview(&self) -> image::RgbImage {
-        shellcarve_render::render_shell(
-            self.surface.as_ref(),
-            &self.depth_map,
-            &shellcarve_render::ShellViewOptions::default(),
-        )
+        self.preview_with(&shellcarve_render::ShellViewOptions::default())
     }
 
     /// The shaded picture of the engraved shell with `options`, for example the views
-    /// chosen with [`shellcarve_render::ShellViewOptions::with_view_spec`].
+    /// chosen with [`shellcarve_render::ShellViewOptions::with_view_spec`]. Without a
+    /// view spec, text centred on a pole is shown from above that pole and from the
+    /// front (the strips along the parallels would cut it in slices).
     pub fn preview_with(&self, options: &shellcarve_render::ShellViewOptions) -> image::RgbImage {
-        shellcarve_render::render_shell(self.surface.as_ref(), &self.depth_map, options)
+        let pole = self
+            .intended
+            .as_ref()
+            .and_then(|d| d.map.pole_sign())
+            .filter(|_| options.view_spec.is_none());
+        let spec = pole.and_then(|sign| {
+            shellcarve_render::ViewSpec::parse(if sign > 0.0 {
+                "top,front"
+            } else {
+                "bottom,front"
+            })
+            .ok()
+        });
+        match spec {
+            Some(spec) => shellcarve_render::render_shell(
+                self.surface.as_ref(),
+                &self.depth_map,
+                &options.clone().with_view_spec(Some(spec)),
+            ),
+            None => {
+                shellcarve_render::render_shell(self.surface.as_ref(), &self.depth_map, options)
+            }
+        }
     }
 
     /// The colour depth map of the engraved band.
@@ -452,6 +472,9 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let available = if map.kind() == MapKind::Patch {
         // A patch spans at most a quarter of the parallel from its centre.
         std::f64::consts::FRAC_PI_2 * map.r0()
+    } else if map.pole_sign().is_some() {
+        // Across the pole, from the widest parallel to the widest parallel.
+        (2.0 * map.s0().abs() - 2.0 * margin).max(0.0)
     } else if map.direction() == TextDirection::Meridian {
         let (lo, hi) = surface.s_range();
         (2.0 * (hi - map.s0()).min(map.s0() - lo) - 2.0 * margin).max(0.0)
@@ -460,7 +483,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     };
     let (mut layout, cap) = layout_job(job, available, &layout_options)?;
     layout.translate(-layout.width / 2.0, 0.0);
-    if map.kind() == MapKind::Patch {
+    if map.kind() == MapKind::Patch || map.pole_sign().is_some() {
         // The patch is centred on the middle of the block, not on its baseline.
         layout.translate(0.0, -0.5 * (layout.y_min + layout.y_max));
     }
@@ -498,7 +521,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             worst.ch,
             worst.distortion.scale * 100.0,
             worst.distortion.angle.to_degrees(),
-            if map.kind() == MapKind::Patch {
+            if map.kind() == MapKind::Patch || map.pole_sign().is_some() {
                 "a patch's distortion grows with the square of its size: use a smaller --height or shorter text"
             } else if map.direction() == TextDirection::Meridian {
                 "along the meridian it grows with the letters' height and toward the poles: use a smaller --height or shorter text"

@@ -65,8 +65,9 @@ pub struct Report {
     /// only; 0 in TCP mode where the controller moves the tip straight).
     pub max_path_deviation_mm: Option<f64>,
     /// Largest angle between the tool axis and the surface normal the toolpath asks
-    /// for (degrees; engrave only): 0 on five-axis machines, the tilt a four-axis
-    /// rotary cannot remove off the egg's equator.
+    /// for (degrees; engrave only): the tilt a four-axis rotary cannot remove off the
+    /// egg's equator; on five-axis machines 0, except within the singular cone of the
+    /// C axis (text over a pole), where holding C leaves less than the cone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tilt_error_deg: Option<f64>,
     /// Toolpath moves (1-based) slower than their feed because an axis reached its top

@@ -132,31 +132,79 @@ fn ours(text: &str) -> Vec<(String, Vec<f64>)> {
     rs274_moves(&with_prefix)
 }
 
+/// LinuxCNC's interpreter reads `gcode` as ours does, move for move, to the four
+/// decimals both print.
+fn assert_linuxcnc_agrees(gcode: &str, what: &str) {
+    let theirs = rs274_moves(&rs274(gcode));
+    let mine = ours(gcode);
+    assert_eq!(
+        theirs.len(),
+        mine.len(),
+        "{what}: canonical line counts differ"
+    );
+    assert!(mine.len() > 100, "{what}: {} moves", mine.len());
+    for (a, b) in theirs.iter().zip(&mine) {
+        assert_eq!(a.0, b.0);
+        assert_eq!(a.1.len(), b.1.len());
+        for (x, y) in a.1.iter().zip(&b.1) {
+            assert!(
+                (x - y).abs() <= 1e-4 * x.abs().max(1.0),
+                "{what}: {} {:?} vs {:?}",
+                a.0,
+                a.1,
+                b.1
+            );
+        }
+    }
+}
+
 #[test]
 fn linuxcnc_reads_our_programs_as_we_do() {
     for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
         let e = engrave(&short_job("Hi").with_dialect(dialect)).unwrap();
-        let theirs = rs274_moves(&rs274(&e.gcode));
-        let mine = ours(&e.gcode);
-        assert_eq!(
-            theirs.len(),
-            mine.len(),
-            "{dialect}: canonical line counts differ"
+        assert_linuxcnc_agrees(&e.gcode, &dialect.to_string());
+    }
+}
+
+#[test]
+fn text_over_the_pointed_pole_holds_c_in_the_singular_cone_and_the_window() {
+    use shellcarve::shellcarve_core::{MapKind, PoleEnd, SurfaceCoord};
+    // The I's stroke runs straight over the pole; the crosses stand either side.
+    let mut job = short_job("+I+");
+    job.engrave.map = MapKind::Pole(PoleEnd::Pointed);
+    for dialect in [Dialect::LinuxcncTcp, Dialect::LinuxcncJoint] {
+        let e = engrave(&job.clone().with_dialect(dialect)).unwrap();
+        let r = e.report();
+        assert_cut_as_designed(r);
+        let egg = job.egg.build().unwrap();
+        let pole = egg.point(SurfaceCoord::new(0.0, egg.s_range().1));
+        // Fill passes cross the pole: some cut tip lies within a stepover of the axis.
+        let nearest = e
+            .toolpath
+            .moves
+            .iter()
+            .filter(|m| m.kind == MoveKind::Cut)
+            .map(|m| m.pose.tip.x.hypot(m.pose.tip.y))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest < 0.05,
+            "{dialect}: nearest cut {nearest} mm from the axis"
         );
-        assert!(mine.len() > 100);
-        for (a, b) in theirs.iter().zip(&mine) {
-            assert_eq!(a.0, b.0);
-            assert_eq!(a.1.len(), b.1.len());
-            for (x, y) in a.1.iter().zip(&b.1) {
-                assert!(
-                    (x - y).abs() <= 1e-4 * x.abs().max(1.0),
-                    "{dialect}: {} {:?} vs {:?}",
-                    a.0,
-                    a.1,
-                    b.1
-                );
-            }
-        }
+        assert!(
+            e.toolpath
+                .moves
+                .iter()
+                .filter(|m| m.kind == MoveKind::Cut)
+                .all(|m| m.pose.tip.z < pole.z - 0.3),
+            "{dialect}: every cut at least 0.3 mm under the pole"
+        );
+        // There the normal is within the 1° singular cone of the C axis: C is held
+        // rather than spun, which tilts the tool off the normal by less than the cone
+        // while the tip stays on its path.
+        let tilt = r.max_tilt_error_deg.unwrap();
+        assert!(tilt > 0.0 && tilt < 1.0, "{dialect}: tilt error {tilt}°");
+        assert!(r.max_path_deviation_mm.unwrap() < 0.002, "{dialect}: {r:?}");
+        assert_linuxcnc_agrees(&e.gcode, &format!("pole, {dialect}"));
     }
 }
 

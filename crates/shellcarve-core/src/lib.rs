@@ -51,15 +51,15 @@ pub use layout::{
     DEFAULT_FLATTEN_TOL, DEFAULT_LINE_SPACING,
 };
 pub use map::{
-    Baseline, GlyphDistortion, MapDistortion, MapKind, SurfaceMap, TextDirection, TextLine,
-    DISTORTION_ANGLE_WARN, DISTORTION_SCALE_WARN,
+    Baseline, GlyphDistortion, MapDistortion, MapKind, PoleEnd, SurfaceMap, TextDirection,
+    TextLine, DISTORTION_ANGLE_WARN, DISTORTION_SCALE_WARN,
 };
 pub use math::{all_finite, Isometry3, Point2, Point3, UnitVector3, Vector2, Vector3};
 pub use output::{remove_stale_temporaries, write_file_atomic};
 pub use strategy::{
-    intended_intervals, intended_intervals_with, order_strokes, plan_strokes, FillPattern,
-    OutlineOffset, Strategy, StrategyOptions, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN,
-    DEFAULT_OFFSET_TOL, DEFAULT_STEPOVER_FRACTION,
+    intended_arcs_with, intended_intervals, intended_intervals_with, order_strokes, plan_strokes,
+    FillPattern, OutlineOffset, Strategy, StrategyOptions, Stroke, StrokePlan, COVERAGE_ERROR,
+    COVERAGE_WARN, DEFAULT_OFFSET_TOL, DEFAULT_STEPOVER_FRACTION,
 };
 pub use surface::{
     fit_probe, Closest, CurvePoint, EggPreset, EggSpec, EllipseMeridian, FitOptions, FitParameter,

@@ -16,6 +16,16 @@
 //! (σ₁σ₂ = 1) and the distortion grows with the distance from the baseline and with
 //! the slope of the meridian, i.e. toward the poles.
 //!
+//! A **pole** map ([`MapKind::Pole`]) centres the text on a pole, for a word or a
+//! monogram on the tip: a text-plane point at distance `ρ` from the origin and bearing
+//! `β` (measured from the text's down direction, −y, toward +x) goes `ρ` along the
+//! meridian at `θc ± β` from the pole. These are the geodesic polar coordinates about
+//! the pole (its geodesics are the meridians), so distances and directions from the
+//! pole are kept; across them lengths scale by `r(s)/ρ`, which tends to 1 at the pole.
+//! The bottom of the letters faces the meridian `θc`, so a reader standing at `θc`
+//! looking at the tip reads the text upright. Each parallel is a circle about the
+//! origin of the text plane.
+//!
 //! The distortion of a map at a point is described by the singular values `σx`, `σy`
 //! of its differential (Tissot's indicatrix): the scale distortion is the largest
 //! `|σ − 1|` and the angle distortion is the largest change of an angle,
@@ -65,10 +75,24 @@ pub enum MapKind {
     /// are kept exactly; the distortion grows with the square of the distance and the
     /// surface's curvature.
     Patch,
+    /// Centred on a pole, for text on the tip of the egg (see the module docs):
+    /// geodesic polar coordinates about the pole.
+    Pole(PoleEnd),
+}
+
+/// Which end of the egg a [`MapKind::Pole`] map is centred on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PoleEnd {
+    /// The +Z pole, the pointed end.
+    Pointed,
+    /// The −Z pole, the blunt end.
+    Blunt,
 }
 
 impl MapKind {
-    /// Parses `arclength` or `conformal`.
+    /// Parses `arclength`, `conformal`, `patch`, or `pole` (`pole:pointed`, the default
+    /// end, or `pole:blunt`).
     pub fn parse(text: &str) -> Result<Self> {
         match text
             .trim()
@@ -79,10 +103,13 @@ impl MapKind {
             "arclength" => Ok(Self::ArcLength),
             "conformal" => Ok(Self::Conformal),
             "patch" | "geodesic" => Ok(Self::Patch),
+            "pole" | "pole:pointed" | "pole:top" => Ok(Self::Pole(PoleEnd::Pointed)),
+            "pole:blunt" | "pole:bottom" => Ok(Self::Pole(PoleEnd::Blunt)),
             _ => Err(CoreError::BadSpec {
                 what: "map".into(),
                 given: text.into(),
-                expected: "arclength, conformal or patch".into(),
+                expected: "arclength, conformal, patch, pole (the pointed end) or pole:blunt"
+                    .into(),
             }),
         }
     }
@@ -94,6 +121,8 @@ impl std::fmt::Display for MapKind {
             Self::ArcLength => "arclength",
             Self::Conformal => "conformal",
             Self::Patch => "patch",
+            Self::Pole(PoleEnd::Pointed) => "pole",
+            Self::Pole(PoleEnd::Blunt) => "pole:blunt",
         })
     }
 }
@@ -161,10 +190,21 @@ pub enum TextLine {
         /// Radius of the parallel.
         r: f64,
     },
+    /// The circle of radius `rho` about the origin (a pole map); its points are named
+    /// by bearing `β` (from −y toward +x), and `θ = θc + sign·β`.
+    Circle {
+        /// The circle's radius in the text plane: the parallel's distance from the pole.
+        rho: f64,
+        /// `θc`.
+        theta_center: f64,
+        /// +1 at the pointed pole, −1 at the blunt one (seen from outside the shell).
+        sign: f64,
+    },
 }
 
 impl TextLine {
-    /// The longitude interval of a text-plane interval along the line.
+    /// The longitude interval of a text-plane interval along the line (for a circle,
+    /// an interval of bearing).
     pub fn theta_interval(&self, a: f64, b: f64) -> (f64, f64) {
         match *self {
             Self::Horizontal {
@@ -173,6 +213,15 @@ impl TextLine {
             Self::Vertical {
                 theta_center, r, ..
             } => (theta_center - b / r, theta_center - a / r),
+            Self::Circle {
+                theta_center, sign, ..
+            } => {
+                if sign > 0.0 {
+                    (theta_center + a, theta_center + b)
+                } else {
+                    (theta_center - b, theta_center - a)
+                }
+            }
         }
     }
 }
@@ -273,6 +322,27 @@ impl SurfaceMap {
         theta_center: f64,
     ) -> Result<Self> {
         let (lo, hi) = surface.s_range();
+        if let MapKind::Pole(end) = kind {
+            if baseline != Baseline::MaxBreadth {
+                return Err(CoreError::BadPlacement {
+                    reason:
+                        "--map pole centres the text on the pole; leave out --lat and --baseline-z"
+                            .into(),
+                });
+            }
+            return Ok(Self {
+                kind,
+                theta_center,
+                s0: match end {
+                    PoleEnd::Pointed => hi,
+                    PoleEnd::Blunt => lo,
+                },
+                r0: surface.baseline_radius(),
+                table: Vec::new(),
+                direction: TextDirection::Parallel,
+                meridian: meridian_table(surface),
+            });
+        }
         let s0 = match baseline {
             Baseline::MaxBreadth => 0.0,
             Baseline::Z(z) => {
@@ -349,7 +419,7 @@ impl SurfaceMap {
                 });
             }
             self.meridian = meridian_table(surface);
-        } else if self.kind != MapKind::Patch {
+        } else if !matches!(self.kind, MapKind::Patch | MapKind::Pole(_)) {
             self.meridian.clear();
         }
         self.direction = direction;
@@ -399,6 +469,13 @@ impl SurfaceMap {
     /// not the text plane: compare with [`SurfaceMap::to_surface_plane`]'s image of the
     /// layout.
     pub fn line_at(&self, s: f64) -> TextLine {
+        if let Some(sign) = self.pole_sign() {
+            return TextLine::Circle {
+                rho: (s - self.s0).abs(),
+                theta_center: self.theta_center,
+                sign,
+            };
+        }
         if self.kind == MapKind::Patch {
             return TextLine::Horizontal {
                 y: s - self.s0,
@@ -425,6 +502,16 @@ impl SurfaceMap {
         self.kind
     }
 
+    /// For a pole map, +1 at the pointed pole and −1 at the blunt one: `θ = θc + sign·β`
+    /// and `s = s_pole − sign·ρ`.
+    pub fn pole_sign(&self) -> Option<f64> {
+        match self.kind {
+            MapKind::Pole(PoleEnd::Pointed) => Some(1.0),
+            MapKind::Pole(PoleEnd::Blunt) => Some(-1.0),
+            _ => None,
+        }
+    }
+
     /// Radius of the baseline parallel, `R0` (mm).
     pub fn r0(&self) -> f64 {
         self.r0
@@ -439,7 +526,7 @@ impl SurfaceMap {
     /// conformal map runs off the shell (near a pole).
     pub fn s_of_y(&self, y: f64) -> Option<f64> {
         match self.kind {
-            MapKind::ArcLength | MapKind::Patch => Some(self.s0 + y),
+            MapKind::ArcLength | MapKind::Patch | MapKind::Pole(_) => Some(self.s0 + y),
             MapKind::Conformal => {
                 let u = y / self.r0;
                 let (first, last) = (self.table.first()?, self.table.last()?);
@@ -477,7 +564,7 @@ impl SurfaceMap {
     /// [`SurfaceMap::s_of_y`]; clamped to the conformal table near the poles).
     pub fn y_of_s(&self, s: f64) -> f64 {
         match self.kind {
-            MapKind::ArcLength | MapKind::Patch => s - self.s0,
+            MapKind::ArcLength | MapKind::Patch | MapKind::Pole(_) => s - self.s0,
             MapKind::Conformal => {
                 let n = self.table.len();
                 if n < 2 {
@@ -502,6 +589,11 @@ impl SurfaceMap {
     /// The surface coordinate of a text-plane point (heights off the shell are
     /// clamped to its ends; [`SurfaceMap::check_fit`] refuses them first).
     pub fn map(&self, p: &Point2) -> SurfaceCoord {
+        if let Some(sign) = self.pole_sign() {
+            let rho = p.coords.norm();
+            let beta = p.x.atan2(-p.y);
+            return SurfaceCoord::new(self.theta_center + sign * beta, self.s0 - sign * rho);
+        }
         if self.kind == MapKind::Patch {
             return self.geodesic(p);
         }
@@ -527,7 +619,7 @@ impl SurfaceMap {
         let s = self.map(&Point2::new(0.0, y)).s;
         let k = surface.parallel_radius(s) / self.r0;
         match self.kind {
-            MapKind::ArcLength | MapKind::Patch => (k, 1.0),
+            MapKind::ArcLength | MapKind::Patch | MapKind::Pole(_) => (k, 1.0),
             MapKind::Conformal => (k, k),
         }
     }
@@ -556,6 +648,9 @@ impl SurfaceMap {
     ) -> MapDistortion {
         if self.kind == MapKind::Patch {
             return self.patch_distortion(x_min, x_max, y_min, y_max);
+        }
+        if self.pole_sign().is_some() {
+            return self.pole_distortion(x_min, x_max, y_min, y_max);
         }
         if self.direction == TextDirection::Parallel {
             return self.distortion(surface, y_min, y_max);
@@ -617,6 +712,9 @@ impl SurfaceMap {
     ) -> Result<()> {
         if self.kind == MapKind::Patch {
             return self.check_fit_patch(surface, width, y_min, y_max, margin);
+        }
+        if self.pole_sign().is_some() {
+            return self.check_fit_pole(width, y_min, y_max, margin);
         }
         if self.direction == TextDirection::Meridian {
             return self.check_fit_meridian(surface, width, y_min, y_max, margin);
@@ -836,6 +934,44 @@ impl SurfaceMap {
                     });
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// The largest distortion of a pole map over a box: along the meridians (from the
+    /// pole) lengths are kept, across them they scale by `r(s)/ρ`.
+    fn pole_distortion(&self, x_min: f64, x_max: f64, y_min: f64, y_max: f64) -> MapDistortion {
+        let mut worst = MapDistortion::default();
+        for i in 0..=8 {
+            for j in 0..=8 {
+                let p = Point2::new(
+                    x_min + (x_max - x_min) * i as f64 / 8.0,
+                    y_min + (y_max - y_min) * j as f64 / 8.0,
+                );
+                let rho = p.coords.norm();
+                let across = if rho > 1e-9 {
+                    self.r_at(self.map(&p).s).0 / rho
+                } else {
+                    1.0
+                };
+                worst = worst.max(MapDistortion::from_stretch(across, 1.0));
+            }
+        }
+        worst
+    }
+
+    /// [`SurfaceMap::check_fit`] for a pole map: the block, centred on the pole, must
+    /// stay `margin` short of the widest parallel (beyond it the text would wrap down
+    /// the far side of the egg).
+    fn check_fit_pole(&self, width: f64, y_min: f64, y_max: f64, margin: f64) -> Result<()> {
+        let reach = (0.5 * width).hypot(y_min.abs().max(y_max.abs())) + margin;
+        let limit = self.s0.abs();
+        if reach > limit {
+            return Err(CoreError::BadPlacement {
+                reason: format!(
+                    "around the pole the text reaches {reach:.1} mm from it, but the widest parallel is {limit:.1} mm away; use a smaller --height or shorter text"
+                ),
+            });
         }
         Ok(())
     }
@@ -1152,5 +1288,94 @@ mod tests {
                 .with_direction(&sphere, TextDirection::Meridian)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn pole_map_on_a_sphere_keeps_distances_and_bearings_from_the_pole() {
+        // On a sphere of radius R the pole map is the azimuthal equidistant
+        // projection: the great-circle distance from the pole is |p|, the meridian is
+        // θc + β at the pointed pole and θc − β at the blunt one, and the stretch
+        // across the meridians is R·sin(ρ/R)/ρ.
+        let big_r = 20.0;
+        let sphere = Spheroid::sphere(2.0 * big_r).unwrap();
+        for (end, sign, pole_z) in [
+            (PoleEnd::Pointed, 1.0, big_r),
+            (PoleEnd::Blunt, -1.0, -big_r),
+        ] {
+            let map =
+                SurfaceMap::new(&sphere, MapKind::Pole(end), Baseline::MaxBreadth, 0.7).unwrap();
+            assert_eq!(map.pole_sign(), Some(sign));
+            for (x, y) in [
+                (3.0, 0.0),
+                (0.0, -4.0),
+                (-5.0, 2.5),
+                (6.0, -6.0),
+                (0.0, 0.0),
+            ] {
+                let p = Point2::new(x, y);
+                let c = map.map(&p);
+                let q = sphere.point(c);
+                let rho = p.coords.norm();
+                let dist = big_r * (q.z / pole_z).clamp(-1.0, 1.0).acos();
+                assert!(
+                    (dist - rho).abs() < 1e-6,
+                    "{end:?} ({x}, {y}): {dist} vs {rho}"
+                );
+                if rho > 0.0 {
+                    let beta = x.atan2(-y);
+                    let want = 0.7 + sign * beta;
+                    let d = (c.theta - want + PI).rem_euclid(2.0 * PI) - PI;
+                    assert!(
+                        d.abs() < 1e-12,
+                        "{end:?} ({x}, {y}): θ {} vs {want}",
+                        c.theta
+                    );
+                    let across = big_r * (rho / big_r).sin() / rho;
+                    let d = map.pole_distortion(x, x, y, y);
+                    assert!((d.scale - (1.0 - across)).abs() < 1e-6, "{d:?} vs {across}");
+                }
+            }
+            // The parallel ρ from the pole is the circle ρ about the origin, read by
+            // bearing.
+            let line = map.line_at(map.s0() - sign * 2.0);
+            assert_eq!(
+                line,
+                TextLine::Circle {
+                    rho: 2.0,
+                    theta_center: 0.7,
+                    sign
+                }
+            );
+            let (lo, hi) = line.theta_interval(0.1, 0.3);
+            assert!((hi - lo - 0.2).abs() < 1e-12);
+            // Text as far as the widest parallel is refused, shorter text fits.
+            let err = map.check_fit(&sphere, 64.0, -2.0, 2.0, 0.5).unwrap_err();
+            assert!(err.to_string().contains("widest parallel"), "{err}");
+            assert!(map.check_fit(&sphere, 20.0, -2.0, 2.0, 0.5).is_ok());
+        }
+        // A pole map has no baseline to move and no meridian direction.
+        assert!(SurfaceMap::new(
+            &sphere,
+            MapKind::Pole(PoleEnd::Pointed),
+            Baseline::Latitude(0.2),
+            0.0
+        )
+        .is_err());
+        assert!(SurfaceMap::new(
+            &sphere,
+            MapKind::Pole(PoleEnd::Pointed),
+            Baseline::MaxBreadth,
+            0.0
+        )
+        .unwrap()
+        .with_direction(&sphere, TextDirection::Meridian)
+        .is_err());
+        for (text, kind) in [
+            ("pole", MapKind::Pole(PoleEnd::Pointed)),
+            ("pole:blunt", MapKind::Pole(PoleEnd::Blunt)),
+        ] {
+            assert_eq!(MapKind::parse(text).unwrap(), kind);
+            assert_eq!(kind.to_string(), text);
+        }
     }
 }

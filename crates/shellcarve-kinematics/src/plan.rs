@@ -91,8 +91,10 @@ pub struct PlannedProgram {
     /// Largest tip deviation from the intended path found after subdivision (mm).
     pub max_path_deviation: f64,
     /// Largest angle between the tool axis the machine reaches and the one the
-    /// toolpath asks for (radians): 0 on five-axis machines, the tilt error of a
-    /// four-axis rotary off the egg's equator (see [`crate::XyzaRotary`]).
+    /// toolpath asks for (radians): the tilt error of a four-axis rotary off the egg's
+    /// equator (see [`crate::XyzaRotary`]); on five-axis machines 0, except where the
+    /// axis comes within the singular cone of the C axis (text over a pole), where
+    /// holding C leaves an error below the cone.
     pub max_tilt_error: f64,
     /// The 1-based toolpath move where [`PlannedProgram::max_tilt_error`] occurs
     /// (`None` when it is 0).
@@ -376,7 +378,11 @@ fn subdivide(
     let tip = a.0.tip + (b.0.tip - a.0.tip) * 0.5;
     let axis = UnitVector3::new_normalize(a.0.axis.into_inner() + b.0.axis.into_inner());
     let mid = Pose::new(tip, axis);
-    let mj = machine.inverse(&mid, Some(a.1), context)?;
+    // Solved near the joints' own midpoint: within the singular cone, where C is free,
+    // that puts C halfway between the ends, so C turns evenly across the cone instead
+    // of being held at one end and jumping at the other (a jump no subdivision could
+    // shrink: the tip would swing round the C axis).
+    let mj = machine.inverse(&mid, Some(&a.1.lerp(b.1, 0.5)), context)?;
     subdivide(
         machine,
         a,
@@ -468,6 +474,51 @@ pub(crate) mod tests {
         let last = &planned.program.moves[20];
         assert!((last.target.get(Axis::X) - 21.0 * 2.5f64.cos()).abs() < 1e-12);
         assert!(matches!(last.feed, Feed::UnitsPerMinute(f) if f == 180.0));
+    }
+
+    #[test]
+    fn joint_moves_past_the_pole_turn_c_evenly_and_keep_the_tip_on_the_path() {
+        // Straight cuts 0.1 mm under a 40 mm sphere, passing 0.05 mm and 0.2 mm beside
+        // the pole (inside the 1° singular cone, 0.35 mm across) in long moves: the
+        // table must turn C by most of a half turn within the cone. Holding C at one end
+        // of the cone and snapping to the other left a jump that no subdivision could
+        // shrink (the tip swung round the C axis, 0.39 mm off the path).
+        let m = XyzacTrt::preset();
+        for offset in [0.05, 0.2] {
+            let mut path = Toolpath::new();
+            for k in 0..=8 {
+                let y = -2.0 + 0.5 * k as f64;
+                let on = Vector3::new(offset, y, (400.0 - offset * offset - y * y).sqrt());
+                let n = on.normalize();
+                let kind = if k == 0 {
+                    MoveKind::Rapid
+                } else {
+                    MoveKind::Cut
+                };
+                path.moves.push(Move::new(
+                    kind,
+                    Pose::new(Point3::from(on - n * 0.1), UnitVector3::new_normalize(n)),
+                    180.0,
+                ));
+            }
+            let options = PlanOptions::default().with_mode(ControlMode::Joint);
+            let planned = plan_program(&m, &path, &options).unwrap();
+            assert!(
+                planned.max_path_deviation <= options.path_tol,
+                "offset {offset}: {}",
+                planned.max_path_deviation
+            );
+            let turn = planned
+                .joints
+                .windows(2)
+                .map(|w| (w[1].get(Axis::C) - w[0].get(Axis::C)).abs())
+                .fold(0.0, f64::max);
+            assert!(
+                turn < 0.2,
+                "offset {offset}: C turns {turn} rad in one block"
+            );
+            assert!(planned.max_tilt_error <= crate::SINGULAR_CONE + 1e-12);
+        }
     }
 
     #[test]

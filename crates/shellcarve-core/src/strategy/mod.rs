@@ -19,6 +19,7 @@
 //! Open strokes (single-stroke glyphs, stroked SVG lines) have no area: every strategy
 //! cuts them along their centre line at the engraving depth.
 
+mod circle;
 mod fill;
 mod geometry;
 mod medial;
@@ -483,6 +484,69 @@ pub fn intended_intervals_with(
         }
     }
     merge_intervals(all)
+}
+
+/// [`intended_intervals_with`] along the circle of radius `rho` about the text plane's
+/// origin instead of along a line: the arcs of the circle in the intended area, as
+/// bearings measured from the text's down direction (−y) toward +x, each
+/// `(β0, β1)` with `β0 ∈ [−π, π)` and possibly `β1 > π`, sorted and disjoint. A map
+/// centred on a pole turns every parallel into such a circle.
+pub fn intended_arcs_with(
+    layout: &Layout2d,
+    options: &StrategyOptions,
+    radius: f64,
+    rho: f64,
+) -> Vec<(f64, f64)> {
+    use circle::{capsule_arcs, inside_arcs, intersect_arcs, merge_arcs};
+    let inside_band =
+        options.strategy == Strategy::Outline && options.outline_offset == OutlineOffset::Inside;
+    let reach = if options.strategy == Strategy::Outline && !inside_band {
+        radius
+    } else {
+        0.0
+    };
+    let mut all = Vec::new();
+    for g in &layout.glyphs {
+        // Open strokes: the band the tool sweeps along them, whatever the strategy.
+        for s in &g.strokes {
+            for w in s.windows(2) {
+                all.extend(capsule_arcs(&w[0], &w[1], rho, radius));
+            }
+        }
+        let far = g
+            .contours
+            .iter()
+            .flatten()
+            .map(|p| p.coords.norm())
+            .fold(f64::NEG_INFINITY, f64::max);
+        if rho > far + reach {
+            continue;
+        }
+        let edges = edges_of(g);
+        match options.strategy {
+            // A centre line stays inside its letter: the letter is the limit.
+            Strategy::Fill | Strategy::VCarve | Strategy::Centerline => {
+                all.extend(inside_arcs(&edges, rho));
+            }
+            Strategy::Outline if inside_band => {
+                let near = merge_arcs(
+                    edges
+                        .iter()
+                        .flat_map(|(a, b)| capsule_arcs(a, b, rho, 2.0 * radius))
+                        .collect(),
+                );
+                all.extend(intersect_arcs(&inside_arcs(&edges, rho), &near));
+            }
+            Strategy::Outline => {
+                all.extend(
+                    edges
+                        .iter()
+                        .flat_map(|(a, b)| capsule_arcs(a, b, rho, radius)),
+                );
+            }
+        }
+    }
+    merge_arcs(all)
 }
 
 /// Sorts intervals and merges the overlapping ones.
