@@ -230,7 +230,7 @@ impl MeridianTable {
         let Some(k) = self.slab_of(p.z) else {
             return 0.0;
         };
-        let rho = p.x.hypot(p.y);
+        let rho = (p.x * p.x + p.y * p.y).sqrt();
         let rise = dir.z.abs().max(1e-12);
         // Within `w` slab heights of z the shell lies inside radius slab_r_max, and ρ
         // shrinks at most as fast as the ray travels.

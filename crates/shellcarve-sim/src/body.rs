@@ -147,8 +147,20 @@ impl Body {
     /// most `floor`. Parts of the tool that cannot reach below `floor` on the line, by
     /// two cheap bounds (height along the axis, and distance across the plane of the
     /// sweep), are skipped without solving for them.
+    #[cfg(test)]
     pub(crate) fn deepest_above(&self, q: &SweepQuery, floor: f64) -> Option<f64> {
-        let across = Across::of(q);
+        self.deepest_above_in(q, floor, &SweepPlane::of(&q.a, &q.d))
+    }
+
+    /// [`Body::deepest_above`] with the sweep's [`SweepPlane`] worked out once for all
+    /// the texels it is asked about.
+    pub(crate) fn deepest_above_in(
+        &self,
+        q: &SweepQuery,
+        floor: f64,
+        plane: &SweepPlane,
+    ) -> Option<f64> {
+        let across = plane.across(q);
         let ball = self.ball.and_then(|r| {
             across
                 .may_reach(r, floor, f64::INFINITY)
@@ -186,27 +198,42 @@ impl Body {
     }
 }
 
-/// The line's offset across the plane of a sweep: with `m` the unit normal of the
-/// plane spanned by the axis `a` and the motion `d`, every point of the tool's sweep
-/// lies within the tool's radius of that plane through the start tip, and the line
-/// point at depth `t` lies `m·w − t·m·n` from it.
+/// The plane of a sweep: spanned by the axis `a` and the motion `d` through the start
+/// tip. Every point of the tool's sweep lies within the tool's radius of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SweepPlane {
+    /// The plane's unit normal `m`, or `None` when the motion is (nearly) along the
+    /// axis or zero.
+    normal: Option<Vector3>,
+}
+
+impl SweepPlane {
+    /// The plane of the sweep with axis `a` and motion `d`.
+    pub(crate) fn of(a: &Vector3, d: &Vector3) -> Self {
+        let m = a.cross(d);
+        let len = m.norm();
+        Self {
+            normal: (len > 1e-9 * d.norm().max(1e-300) && len > 1e-12).then(|| m / len),
+        }
+    }
+
+    /// Where the texel's line crosses the plane's offsets.
+    fn across(&self, q: &SweepQuery) -> Across {
+        Across {
+            offset: self.normal.map(|m| (m.dot(&q.w), m.dot(&q.n))),
+        }
+    }
+}
+
+/// The line's offset across the plane of a sweep: the line point at depth `t` lies
+/// `m·w − t·m·n` from it.
 #[derive(Debug, Clone, Copy)]
 struct Across {
-    /// `(m·w, m·n)`, or `None` when the motion is (nearly) along the axis or zero.
+    /// `(m·w, m·n)`, or `None` when the sweep has no plane.
     offset: Option<(f64, f64)>,
 }
 
 impl Across {
-    fn of(q: &SweepQuery) -> Self {
-        let m = q.a.cross(&q.d);
-        let len = m.norm();
-        let offset = (len > 1e-9 * q.d.norm().max(1e-300) && len > 1e-12).then(|| {
-            let m = m / len;
-            (m.dot(&q.w), m.dot(&q.n))
-        });
-        Self { offset }
-    }
-
     /// False only when no line point with `t` in `[t_lo, t_hi]` lies within `radius`
     /// (plus slack) of the plane.
     fn may_reach(&self, radius: f64, t_lo: f64, t_hi: f64) -> bool {

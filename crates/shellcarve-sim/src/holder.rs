@@ -111,10 +111,12 @@ pub struct HolderFinding {
 /// Least clearance between holder and shell that passes (mm).
 pub const HOLDER_MIN_CLEARANCE: f64 = 0.5;
 
-/// A piece of the holder's surface: a patch of its side (angles × heights above the
-/// tip) or of one of its end discs (angles × radii, at a height).
+/// A piece of the holder's surface: all of it (within the ball about its centre), a
+/// patch of its side (angles × heights above the tip) or of one of its end discs
+/// (angles × radii, at a height).
 #[derive(Debug, Clone, Copy)]
 enum Patch {
+    Whole,
     Side {
         phi: (f64, f64),
         a: (f64, f64),
@@ -131,7 +133,8 @@ enum Patch {
 /// lies inside the shell, so its surface is covered with patches; a patch's clearance
 /// is at least its centre's distance to the shell less the patch's radius. Patches are
 /// split in four only where that bound is below `enough`, down to a radius of half
-/// [`HOLDER_SAMPLE_STEP`], so a holder far from the shell costs a few dozen queries.
+/// [`HOLDER_SAMPLE_STEP`]. The whole holder is tried first as one ball, so a holder far
+/// from the shell costs one query.
 fn pose_clearance(
     surface: &dyn Surface,
     tip: &Point3,
@@ -152,23 +155,14 @@ fn pose_clearance(
     let at = |phi: f64, r: f64, a: f64| tip + axis * a + (u * phi.cos() + v * phi.sin()) * r;
     let (bottom, top) = (holder.stickout, holder.stickout + holder.length);
     let mut stack = Vec::with_capacity(64);
-    for k in 0..8 {
-        let phi = (TAU * k as f64 / 8.0, TAU * (k + 1) as f64 / 8.0);
-        stack.push(Patch::Side {
-            phi,
-            a: (bottom, top),
-        });
-        for a in [bottom, top] {
-            stack.push(Patch::Disc {
-                phi,
-                r: (0.0, radius),
-                a,
-            });
-        }
-    }
+    stack.push(Patch::Whole);
     let mut worst = (f64::INFINITY, *tip);
     while let Some(patch) = stack.pop() {
         let (centre, reach) = match patch {
+            Patch::Whole => (
+                tip + axis * (0.5 * (bottom + top)),
+                (0.5 * (top - bottom)).hypot(radius),
+            ),
             Patch::Side { phi, a } => (
                 at(0.5 * (phi.0 + phi.1), radius, 0.5 * (a.0 + a.1)),
                 (0.5 * radius * (phi.1 - phi.0)).hypot(0.5 * (a.1 - a.0)),
@@ -186,6 +180,22 @@ fn pose_clearance(
             continue;
         }
         match patch {
+            Patch::Whole => {
+                for k in 0..8 {
+                    let phi = (TAU * k as f64 / 8.0, TAU * (k + 1) as f64 / 8.0);
+                    stack.push(Patch::Side {
+                        phi,
+                        a: (bottom, top),
+                    });
+                    for a in [bottom, top] {
+                        stack.push(Patch::Disc {
+                            phi,
+                            r: (0.0, radius),
+                            a,
+                        });
+                    }
+                }
+            }
             Patch::Side { phi, a } => {
                 let (pm, am) = (0.5 * (phi.0 + phi.1), 0.5 * (a.0 + a.1));
                 for p in [(phi.0, pm), (pm, phi.1)] {

@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use rayon::prelude::*;
 use shellcarve_core::{Point3, Surface, Tool, Toolpath, Vector3};
 
-use crate::body::{Body, SweepQuery};
+use crate::body::{Body, SweepPlane, SweepQuery};
 use crate::depth_map::{DepthMap, TILE};
 use crate::{SimError, SimOptions};
 
@@ -497,6 +497,7 @@ fn cut_tile(
     for &k in list {
         let k = k as usize;
         let sw = &sweeps[k];
+        let plane = SweepPlane::of(&sw.a, &sw.d);
         for r in &rects[k] {
             let (a0, a1) = (r.0.max(i_base), r.1.min(i_end));
             let (b0, b1) = (r.2.max(j_base), r.3.min(j_end));
@@ -512,9 +513,10 @@ fn cut_tile(
                         d: sw.d,
                         a: sw.a,
                     };
-                    if let Some(t) = body.deepest_above(
+                    if let Some(t) = body.deepest_above_in(
                         &q,
                         f64::from(buf[(j - j_base) * TILE + (i - i_base)]).max(0.0),
+                        &plane,
                     ) {
                         if t > 0.0 {
                             let cell = &mut buf[(j - j_base) * TILE + (i - i_base)];

@@ -153,7 +153,7 @@ pub trait Surface: Debug + Send + Sync {
 
     /// The closest surface point to `p`, with its coordinate and signed distance.
     fn closest(&self, p: &Point3) -> Closest {
-        let r = p.x.hypot(p.y);
+        let r = (p.x * p.x + p.y * p.y).sqrt();
         let theta = if r > 1e-12 { p.y.atan2(p.x) } else { 0.0 };
         let (s, signed_distance) = self.closest_meridian(r, p.z);
         let coord = SurfaceCoord::new(theta, s);

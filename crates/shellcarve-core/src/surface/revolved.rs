@@ -464,7 +464,9 @@ fn nearest_scan_point(points: &[(f64, f64)], groups: &[(f64, f64, f64)], r: f64,
     let mut k_best = 0;
     let mut found = f64::INFINITY;
     for (g, &(cr, cz, radius)) in groups.iter().enumerate() {
-        let gap = ((cr - r).hypot(cz - z) - radius).max(0.0);
+        // sqrt of the sum, not hypot: lengths here are millimetres, and hypot's care
+        // for overflow costs more than the rest of the test.
+        let gap = (((cr - r) * (cr - r) + (cz - z) * (cz - z)).sqrt() - radius).max(0.0);
         if gap * gap > best * (1.0 + 1e-12) {
             continue;
         }
@@ -575,7 +577,7 @@ impl<C: MeridianCurve> Surface for Revolved<C> {
         );
         let p = self.curve.eval(phi);
         let (er, ez) = (r - p.r, z - p.z);
-        let dist = er.hypot(ez);
+        let dist = (er * er + ez * ez).sqrt();
         // Outward normal in the (r, z) half-plane: (−z', r')/|P'| (φ runs toward −Z).
         let outward = -er * p.dz + ez * p.dr;
         (self.s_of_phi(phi), if outward < 0.0 { -dist } else { dist })
