@@ -582,10 +582,16 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
         None => Vec::new(),
     };
     let overviews = whole_egg_cameras(surface, &wanted, options);
+    let top_depth = f64::from(map.max_depth()).max(0.05);
     let render = |views: &[(Camera, String)]| -> Vec<(RgbImage, String)> {
         views
             .iter()
-            .map(|(v, label)| (render_view(surface, &table, map, v, options), label.clone()))
+            .map(|(v, label)| {
+                (
+                    render_view(surface, &table, map, top_depth, v, options),
+                    label.clone(),
+                )
+            })
             .collect()
     };
     let strips: Vec<(Camera, String)> = strips
@@ -699,19 +705,25 @@ impl Scene<'_> {
 
     /// Surface coordinate of a point on (or near) the shell, θ near the depth map's.
     fn coord(&self, hit: &Vector3) -> SurfaceCoord {
+        self.coord_at(hit, self.table.at(hit.z))
+    }
+
+    /// [`Scene::coord`] given the table's row at the hit's height.
+    fn coord_at(&self, hit: &Vector3, row: Option<[f64; 5]>) -> SurfaceCoord {
         let theta = hit.y.atan2(hit.x);
         let theta = theta + 2.0 * PI * ((self.map_theta - theta) / (2.0 * PI)).round();
-        let s = self.table.at(hit.z).map_or(0.0, |x| x[2]);
+        let s = row.map_or(0.0, |x| x[2]);
         SurfaceCoord::new(theta, s)
     }
 
     fn shade(&self, hit: &Vector3) -> [u8; 3] {
         let (map, options) = (self.map, self.options);
-        let c = self.coord(hit);
+        let row = self.table.at(hit.z);
+        let c = self.coord_at(hit, row);
         let (theta, s) = (c.theta, c.s);
         // The meridian's tangent, interpolated from the table and renormalised.
-        let [_, r, _, dr_ds, dz_ds] = self.table.at(hit.z).unwrap_or([0.0, 1.0, 0.0, 0.0, 1.0]);
-        let len = dr_ds.hypot(dz_ds).max(1e-12);
+        let [_, r, _, dr_ds, dz_ds] = row.unwrap_or([0.0, 1.0, 0.0, 0.0, 1.0]);
+        let len = (dr_ds * dr_ds + dz_ds * dz_ds).sqrt().max(1e-12);
         let (dr_ds, dz_ds) = (dr_ds / len, dz_ds / len);
         let (sin, cos) = theta.sin_cos();
         let n = Vector3::new(dz_ds * cos, dz_ds * sin, -dr_ds);
@@ -738,10 +750,12 @@ impl Scene<'_> {
     }
 }
 
+/// One view of the shell; `top_depth` (mm) is the depth shaded darkest.
 fn render_view(
     surface: &dyn Surface,
     table: &MeridianTable,
     map: &DepthMap,
+    top_depth: f64,
     view: &Camera,
     options: &ShellViewOptions,
 ) -> RgbImage {
@@ -754,7 +768,7 @@ fn render_view(
         map,
         options,
         bound: 0.5 * len.max(breadth) + 1.0,
-        top_depth: f64::from(map.max_depth()).max(0.05),
+        top_depth,
         map_theta: 0.5 * (t_lo + t_hi),
         light,
         half_vec: (light + eye).normalize(),
