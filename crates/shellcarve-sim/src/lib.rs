@@ -1,5 +1,5 @@
 //! Material removal on curved shells: the [`DepthMap`] a toolpath leaves on a
-//! [`Surface`], and checks on it.
+//! [`Surface`](shellcarve_core::Surface), and checks on it.
 //!
 //! Units are millimetres and radians, in the workpiece frame W (egg centre at the
 //! origin, +Z along the axis). The map lives on the surface coordinates (θ, s):
