@@ -1,12 +1,14 @@
 //! G-code emit and interpret on a generated five-axis program (`G1 X Y Z A C F`, the
 //! tool walking a helix around an egg-sized shell with the tool axis on its normal) of
 //! 100,000 and 1,000,000 blocks. Throughput counts lines and bytes of the G-code text:
-//! criterion prints both lines/s and MB/s. `canon` is the reading behind
-//! `shellcarve gcode canon`, the one `benches/compare.sh` times against LinuxCNC's
-//! `rs274`.
+//! criterion prints both lines/s and MB/s. `canon` reads the text into canonical
+//! commands; `canon_text` also prints them, streaming, as `shellcarve gcode canon` does
+//! (the command `benches/compare.sh` times against LinuxCNC's `rs274`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use shellcarve::shellcarve_gcode::{canon, emit, interpret, Dialect, InterpretOptions};
+use shellcarve::shellcarve_gcode::{
+    canon, emit, interpret, write_canon_from, Dialect, InterpretOptions,
+};
 use shellcarve::shellcarve_kinematics::{
     ControlMode, Feed, Joints, MachineMove, MachineProgram, Path,
 };
@@ -59,6 +61,9 @@ fn bench_gcode(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("canon", blocks), &text, |b, t| {
             b.iter(|| canon(t).expect("reads"))
+        });
+        group.bench_with_input(BenchmarkId::new("canon_text", blocks), &text, |b, t| {
+            b.iter(|| write_canon_from(t.as_bytes(), &read, std::io::sink()).expect("reads"))
         });
     }
     group.finish();

@@ -305,16 +305,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Gcode(GcodeCommand::Canon { program, post }) => {
+            use shellcarve::shellcarve_gcode::{write_canon_from, GcodeError, InterpretOptions};
             let dialect = Dialect::parse(&post)?;
-            let text = std::fs::read_to_string(&program)
+            let file = std::fs::File::open(&program)
                 .with_context(|| format!("cannot read the program {}", program.display()))?;
-            let lines = shellcarve::shellcarve_gcode::canon_with(
-                &text,
-                &shellcarve::shellcarve_gcode::InterpretOptions::default().with_dialect(dialect),
-            )
-            .with_context(|| format!("{}", program.display()))?;
-            out!("{}", shellcarve::shellcarve_gcode::canon_to_string(&lines));
-            Ok(ExitCode::SUCCESS)
+            // Read and printed a block at a time, as `rs274 -g` does: an error comes
+            // after the commands of the lines before it.
+            let options = InterpretOptions::default().with_dialect(dialect);
+            match write_canon_from(file, &options, std::io::stdout()) {
+                // A broken pipe (`| head`) is not an error, as for `out!`.
+                Ok(()) | Err(GcodeError::Io(_)) => Ok(ExitCode::SUCCESS),
+                Err(e @ GcodeError::Read(_)) => {
+                    Err(e).with_context(|| format!("cannot read the program {}", program.display()))
+                }
+                Err(e) => Err(e).with_context(|| format!("{}", program.display())),
+            }
         }
         Command::Machines(MachinesArgs { show: None }) => {
             for name in MACHINE_NAMES {

@@ -4,7 +4,7 @@
 //! `rs274` prints them: after `USE_LENGTH_UNITS(CANON_UNITS_INCHES)` positions and feed
 //! rates are inches and inches per minute. Rotary positions are degrees.
 
-use std::fmt::Write as _;
+use crate::fixed4::{push_fixed4, push_u64};
 
 /// Length units of a program (G20, G21).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,46 +143,62 @@ pub enum CanonLine {
     ProgramEnd,
 }
 
-impl std::fmt::Display for CanonLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let six = |f: &mut std::fmt::Formatter<'_>, name: &str, v: &[f64; 6]| {
-            write!(
-                f,
-                "{name}({:.4}, {:.4}, {:.4}, {:.4}, {:.4}, {:.4})",
-                v[0], v[1], v[2], v[3], v[4], v[5]
-            )
+impl CanonLine {
+    /// Appends the line, without its newline, in the text form `rs274 -g` prints.
+    fn render(&self, out: &mut Vec<u8>) {
+        let call = |out: &mut Vec<u8>, name: &str, xs: &[f64]| {
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'(');
+            numbers(out, xs);
+            out.push(b')');
         };
         match self {
             CanonLine::UseLengthUnits(LengthUnits::Millimetres) => {
-                f.write_str("USE_LENGTH_UNITS(CANON_UNITS_MM)")
+                out.extend_from_slice(b"USE_LENGTH_UNITS(CANON_UNITS_MM)");
             }
             CanonLine::UseLengthUnits(LengthUnits::Inches) => {
-                f.write_str("USE_LENGTH_UNITS(CANON_UNITS_INCHES)")
+                out.extend_from_slice(b"USE_LENGTH_UNITS(CANON_UNITS_INCHES)");
             }
-            CanonLine::Comment(s) => write!(f, "COMMENT(\"{s}\")"),
-            CanonLine::Message(s) => write!(f, "MESSAGE(\"{s}\")"),
-            CanonLine::SetFeedMode(FeedMode::UnitsPerMinute) => f.write_str("SET_FEED_MODE(0, 0)"),
-            CanonLine::SetFeedMode(FeedMode::InverseTime) => f.write_str("SET_FEED_MODE(0, 1)"),
-            CanonLine::SetFeedRate(r) => write!(f, "SET_FEED_RATE({r:.4})"),
-            CanonLine::SelectPlane(p) => write!(
-                f,
-                "SELECT_PLANE(CANON_PLANE_{})",
-                match p {
-                    Plane::Xy => "XY",
-                    Plane::Xz => "XZ",
-                    Plane::Yz => "YZ",
-                }
-            ),
-            CanonLine::SelectTool(t) => write!(f, "SELECT_TOOL({t})"),
-            CanonLine::ChangeTool(t) => write!(f, "CHANGE_TOOL({t})"),
-            CanonLine::SetSpindleSpeed(s) => write!(f, "SET_SPINDLE_SPEED(0, {s:.4})"),
-            CanonLine::StartSpindleClockwise => f.write_str("START_SPINDLE_CLOCKWISE(0)"),
+            CanonLine::Comment(s) => quoted(out, "COMMENT", s),
+            CanonLine::Message(s) => quoted(out, "MESSAGE", s),
+            CanonLine::SetFeedMode(FeedMode::UnitsPerMinute) => {
+                out.extend_from_slice(b"SET_FEED_MODE(0, 0)");
+            }
+            CanonLine::SetFeedMode(FeedMode::InverseTime) => {
+                out.extend_from_slice(b"SET_FEED_MODE(0, 1)");
+            }
+            CanonLine::SetFeedRate(r) => call(out, "SET_FEED_RATE", &[*r]),
+            CanonLine::SelectPlane(p) => {
+                out.extend_from_slice(match p {
+                    Plane::Xy => b"SELECT_PLANE(CANON_PLANE_XY)",
+                    Plane::Xz => b"SELECT_PLANE(CANON_PLANE_XZ)",
+                    Plane::Yz => b"SELECT_PLANE(CANON_PLANE_YZ)",
+                });
+            }
+            CanonLine::SelectTool(t) => {
+                out.extend_from_slice(b"SELECT_TOOL(");
+                push_u64(out, u64::from(*t));
+                out.push(b')');
+            }
+            CanonLine::ChangeTool(t) => {
+                out.extend_from_slice(b"CHANGE_TOOL(");
+                push_u64(out, u64::from(*t));
+                out.push(b')');
+            }
+            CanonLine::SetSpindleSpeed(s) => {
+                out.extend_from_slice(b"SET_SPINDLE_SPEED(0, ");
+                push_fixed4(out, *s);
+                out.push(b')');
+            }
+            CanonLine::StartSpindleClockwise => {
+                out.extend_from_slice(b"START_SPINDLE_CLOCKWISE(0)");
+            }
             CanonLine::StartSpindleCounterclockwise => {
-                f.write_str("START_SPINDLE_COUNTERCLOCKWISE(0)")
+                out.extend_from_slice(b"START_SPINDLE_COUNTERCLOCKWISE(0)");
             }
-            CanonLine::StopSpindleTurning => f.write_str("STOP_SPINDLE_TURNING(0)"),
-            CanonLine::StraightTraverse(v) => six(f, "STRAIGHT_TRAVERSE", v),
-            CanonLine::StraightFeed(v) => six(f, "STRAIGHT_FEED", v),
+            CanonLine::StopSpindleTurning => out.extend_from_slice(b"STOP_SPINDLE_TURNING(0)"),
+            CanonLine::StraightTraverse(v) => call(out, "STRAIGHT_TRAVERSE", v),
+            CanonLine::StraightFeed(v) => call(out, "STRAIGHT_FEED", v),
             CanonLine::ArcFeed {
                 first_end,
                 second_end,
@@ -193,24 +209,66 @@ impl std::fmt::Display for CanonLine {
                 a,
                 b,
                 c,
-            } => write!(
-                f,
-                "ARC_FEED({first_end:.4}, {second_end:.4}, {first_axis:.4}, {second_axis:.4}, {rotation}, {axis_end_point:.4}, {a:.4}, {b:.4}, {c:.4})"
-            ),
-            CanonLine::ProgramEnd => f.write_str("PROGRAM_END()"),
+            } => {
+                out.extend_from_slice(b"ARC_FEED(");
+                numbers(out, &[*first_end, *second_end, *first_axis, *second_axis]);
+                out.extend_from_slice(b", ");
+                if *rotation < 0 {
+                    out.push(b'-');
+                }
+                push_u64(out, u64::from(rotation.unsigned_abs()));
+                out.extend_from_slice(b", ");
+                numbers(out, &[*axis_end_point, *a, *b, *c]);
+                out.push(b')');
+            }
+            CanonLine::ProgramEnd => out.extend_from_slice(b"PROGRAM_END()"),
         }
+    }
+}
+
+/// Appends numbers with four decimals, separated by `, `.
+fn numbers(out: &mut Vec<u8>, xs: &[f64]) {
+    let Some((first, rest)) = xs.split_first() else {
+        return;
+    };
+    push_fixed4(out, *first);
+    for &x in rest {
+        out.extend_from_slice(b", ");
+        push_fixed4(out, x);
+    }
+}
+
+/// Appends `NAME("text")`.
+fn quoted(out: &mut Vec<u8>, name: &str, text: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"(\"");
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(b"\")");
+}
+
+impl std::fmt::Display for CanonLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = Vec::new();
+        self.render(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// Appends the lines, each with its newline, as [`canon_to_string`] prints them.
+pub(crate) fn render_lines(lines: &[CanonLine], out: &mut Vec<u8>) {
+    for l in lines {
+        l.render(out);
+        out.push(b'\n');
     }
 }
 
 /// Prints canonical commands one per line, in the text form `rs274 -g` uses (without its
 /// sequence-number and N columns), so the two can be compared line by line.
 pub fn canon_to_string(lines: &[CanonLine]) -> String {
-    let mut s = String::new();
-    for l in lines {
-        // Writing to a String cannot fail.
-        let _ = writeln!(s, "{l}");
-    }
-    s
+    let mut bytes = Vec::with_capacity(lines.len() * 72);
+    render_lines(lines, &mut bytes);
+    // Only ASCII and the comments' text, which is UTF-8, went in.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

@@ -82,9 +82,12 @@ pub enum GcodeError {
         /// What is wrong and how to fix it.
         message: String,
     },
-    /// Writing the G-code to its destination failed.
+    /// Writing the G-code (or its canonical commands) to its destination failed.
     #[error("cannot write the G-code: {0}")]
     Io(#[from] std::io::Error),
+    /// Reading a G-code program from its source failed.
+    #[error("cannot read the G-code: {0}")]
+    Read(std::io::Error),
 }
 
 impl GcodeError {

@@ -11,7 +11,7 @@ use crate::block::{classify, invalid, Block, Motion, AXIS_LETTERS};
 use crate::canon::{CanonLine, FeedMode, LengthUnits, Plane};
 use crate::dialect::Dialect;
 use crate::error::{GcodeError, Result};
-use crate::lexer::{lex_line, Comment, Line, Word};
+use crate::lexer::{lex_next_line, Comment, Line, Word};
 use shellcarve_kinematics::arc_sweep;
 
 /// How [`interpret`] reads a program.
@@ -88,7 +88,7 @@ pub fn canon(text: &str) -> Result<Vec<CanonLine>> {
 /// `options` (start position, block delete, dialect). A `fanuc-tcpm` `G43.4`/`G49`
 /// gives no canonical command (LinuxCNC has no G43.4 to compare with).
 pub fn canon_with(text: &str, options: &InterpretOptions) -> Result<Vec<CanonLine>> {
-    Ok(run(text, options)?.canon)
+    Ok(run(text, options, Record::CanonOnly)?.canon)
 }
 
 /// Reads a program into machine motion.
@@ -109,7 +109,7 @@ pub fn interpret(
     mode: ControlMode,
     options: &InterpretOptions,
 ) -> Result<MachineProgram> {
-    let out = run(text, options)?;
+    let out = run(text, options, Record::Moves)?;
     Ok(MachineProgram {
         mode,
         moves: out.moves,
@@ -120,7 +120,7 @@ pub fn interpret(
 }
 
 #[derive(Debug, Default)]
-struct Output {
+pub(crate) struct Output {
     canon: Vec<CanonLine>,
     moves: Vec<MachineMove>,
     header: Vec<String>,
@@ -162,7 +162,17 @@ struct Interp {
     dialect: Option<Dialect>,
     in_header: bool,
     pending: Vec<String>,
+    record: Record,
     out: Output,
+}
+
+/// What a run keeps besides the canonical commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Record {
+    /// Only the canonical commands ([`canon`]).
+    CanonOnly,
+    /// Also the machine moves ([`interpret`]).
+    Moves,
 }
 
 enum Flow {
@@ -170,66 +180,150 @@ enum Flow {
     Stop,
 }
 
-fn run(text: &str, opts: &InterpretOptions) -> Result<Output> {
-    let mut pos = opts.initial_position.values;
-    for v in pos.iter_mut().skip(3) {
-        *v = v.to_degrees();
+/// Hands over the canonical commands read so far (the callee takes them out of the
+/// vector): the streaming reader's outlet.
+pub(crate) type Flush<'f> = &'f mut dyn FnMut(&mut Vec<CanonLine>) -> Result<()>;
+
+/// Canonical commands gathered before [`Reader::read`] hands them to its [`Flush`].
+pub(crate) const FLUSH_LINES: usize = 8192;
+
+/// Reads `text` whole.
+fn run(text: &str, opts: &InterpretOptions, record: Record) -> Result<Output> {
+    let mut reader = Reader::new(opts, record);
+    // About one canonical command (and one move) a line: reserve them at once.
+    reader.reserve(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    reader.read(text, None)?;
+    reader.finish()
+}
+
+/// A program read piece by piece, each piece whole lines, numbered on from the last.
+pub(crate) struct Reader<'o> {
+    it: Interp,
+    opts: &'o InterpretOptions,
+    /// Lines read so far.
+    lines: usize,
+    /// Whether the program opened with `%` (once its first line that is not blank
+    /// has been read).
+    percent_mode: Option<bool>,
+    /// The program has ended (M2, M30, a closing `%`): the rest is not read.
+    ended: bool,
+}
+
+impl<'o> Reader<'o> {
+    /// A reader at the start of a program.
+    pub(crate) fn new(opts: &'o InterpretOptions, record: Record) -> Self {
+        let mut pos = opts.initial_position.values;
+        for v in pos.iter_mut().skip(3) {
+            *v = v.to_degrees();
+        }
+        let it = Interp {
+            pos,
+            units: LengthUnits::Millimetres,
+            plane: Plane::Xy,
+            absolute: true,
+            arc_absolute: false,
+            feed_mode: FeedMode::UnitsPerMinute,
+            feed_rate: 0.0,
+            feed_mm: 0.0,
+            motion: None,
+            selected_tool: 0,
+            dialect: opts.dialect,
+            in_header: true,
+            pending: Vec::new(),
+            record,
+            out: Output::default(),
+        };
+        Self {
+            it,
+            opts,
+            lines: 0,
+            percent_mode: None,
+            ended: false,
+        }
     }
-    let mut it = Interp {
-        pos,
-        units: LengthUnits::Millimetres,
-        plane: Plane::Xy,
-        absolute: true,
-        arc_absolute: false,
-        feed_mode: FeedMode::UnitsPerMinute,
-        feed_rate: 0.0,
-        feed_mm: 0.0,
-        motion: None,
-        selected_tool: 0,
-        dialect: opts.dialect,
-        in_header: true,
-        pending: Vec::new(),
-        out: Output::default(),
-    };
-    let mut percent_mode: Option<bool> = None;
-    let mut last_line = 1;
-    for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
-        last_line = number;
-        let line = lex_line(raw, number)?;
-        let blank = line.has_no_words() && line.comments.is_empty() && !line.percent;
-        if blank {
-            continue;
+
+    /// Makes room for about `lines` more canonical commands (and moves).
+    pub(crate) fn reserve(&mut self, lines: usize) {
+        self.it.out.canon.reserve(lines);
+        if self.it.record == Record::Moves {
+            self.it.out.moves.reserve(lines);
         }
-        let first = percent_mode.is_none();
-        if first {
-            percent_mode = Some(line.percent);
+    }
+
+    /// Lines read so far.
+    pub(crate) fn lines(&self) -> usize {
+        self.lines
+    }
+
+    /// The canonical commands read so far and not yet taken away.
+    pub(crate) fn canon_mut(&mut self) -> &mut Vec<CanonLine> {
+        &mut self.it.out.canon
+    }
+
+    /// Reads the lines of `text`, the program's next piece: whole lines, the last one
+    /// ending the piece with or without its line end. Returns true once the program
+    /// has ended, after which nothing more is read. With `flush`, the canonical
+    /// commands go out through it every [`FLUSH_LINES`] commands or so.
+    pub(crate) fn read(&mut self, text: &str, mut flush: Option<Flush<'_>>) -> Result<bool> {
+        if self.ended {
+            return Ok(true);
         }
-        if line.percent {
-            if first {
+        let mut line = Line::default();
+        let mut rest = text;
+        while !rest.is_empty() {
+            self.lines += 1;
+            let number = self.lines;
+            let taken = lex_next_line(rest, number, &mut line)?;
+            rest = rest.get(taken..).unwrap_or_default();
+            let blank = line.has_no_words() && line.comments.is_empty() && !line.percent;
+            if blank {
                 continue;
             }
-            if percent_mode == Some(true) {
-                return Ok(it.out);
+            let first = self.percent_mode.is_none();
+            if first {
+                self.percent_mode = Some(line.percent);
             }
-            return Err(GcodeError::Syntax {
-                line: number,
-                column: line.first_column,
-                word: "%".into(),
-                message: "% is only allowed on a line of its own at the start and the end of the program; remove it".into(),
+            if line.percent {
+                if first {
+                    continue;
+                }
+                if self.percent_mode == Some(true) {
+                    self.ended = true;
+                    return Ok(true);
+                }
+                return Err(GcodeError::Syntax {
+                    line: number,
+                    column: line.first_column,
+                    word: "%".into(),
+                    message: "% is only allowed on a line of its own at the start and the end of the program; remove it".into(),
+                });
+            }
+            if line.block_delete && self.opts.block_delete {
+                continue;
+            }
+            if let Flow::Stop = self.it.execute(&line, number)? {
+                self.ended = true;
+                return Ok(true);
+            }
+            if let Some(flush) = flush.as_mut() {
+                if self.it.out.canon.len() >= FLUSH_LINES {
+                    flush(&mut self.it.out.canon)?;
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// What was read, once the whole program has been: refuses a program without its
+    /// end when the options ask for one.
+    pub(crate) fn finish(self) -> Result<Output> {
+        if !self.ended && self.opts.require_program_end {
+            return Err(GcodeError::MissingProgramEnd {
+                line: self.lines.max(1),
             });
         }
-        if line.block_delete && opts.block_delete {
-            continue;
-        }
-        if let Flow::Stop = it.execute(&line, number)? {
-            return Ok(it.out);
-        }
+        Ok(self.it.out)
     }
-    if opts.require_program_end {
-        return Err(GcodeError::MissingProgramEnd { line: last_line });
-    }
-    Ok(it.out)
 }
 
 impl Interp {
@@ -246,7 +340,14 @@ impl Interp {
         Joints::new(v)
     }
 
-    fn comments(&mut self, line: &Line) {
+    fn comments(&mut self, line: &Line<'_>) {
+        if line.comments.is_empty() {
+            // The usual line: nothing to pass on, only the header may end.
+            if !line.has_no_words() {
+                self.in_header = false;
+            }
+            return;
+        }
         let texts = line.comments.iter().filter_map(|c| match c {
             Comment::Paren(s) | Comment::Semicolon(s) => Some(s.clone()),
             Comment::Message(_) => None,
@@ -270,7 +371,7 @@ impl Interp {
         self.out.canon.extend(last);
     }
 
-    fn execute(&mut self, line: &Line, n: usize) -> Result<Flow> {
+    fn execute(&mut self, line: &Line<'_>, n: usize) -> Result<Flow> {
         let b = classify(&line.words, n)?;
         self.comments(line);
         if line.has_no_words() {
@@ -289,7 +390,7 @@ impl Interp {
                 return Err(GcodeError::Unsupported {
                     line: n,
                     column: w.column,
-                    word: w.text.clone(),
+                    word: w.text.to_string(),
                     message: format!(
                         "{} (tool centre point control) is read for the fanuc-tcpm dialect only; read the program as fanuc-tcpm (--post fanuc-tcpm) or remove it",
                         if on { "G43.4" } else { "G49" }
@@ -489,7 +590,13 @@ impl Interp {
 
     /// The feed of a feed block (G1, G2, G3), checking what LinuxCNC checks, and the
     /// inverse-time F when in G93.
-    fn feed_word(&self, b: &Block<'_>, motion: &Word, n: usize, what: &str) -> Result<Option<f64>> {
+    fn feed_word(
+        &self,
+        b: &Block<'_>,
+        motion: &Word<'_>,
+        n: usize,
+        what: &str,
+    ) -> Result<Option<f64>> {
         match self.feed_mode {
             FeedMode::InverseTime => match b.word('F') {
                 None => Err(invalid(n, motion, format!("{what} in inverse-time mode (G93) without an F word; every G93 feed block needs its own F (1 / minutes for the block)"))),
@@ -502,9 +609,14 @@ impl Interp {
     }
 
     fn push_move(&mut self, end: &[f64; 6], path: Path, feed: Feed, n: usize) {
+        self.in_header = false;
+        if self.record == Record::CanonOnly {
+            self.pending.clear();
+            self.pos = *end;
+            return;
+        }
         let comment = (!self.pending.is_empty()).then(|| self.pending.join("; "));
         self.pending.clear();
-        self.in_header = false;
         self.out.moves.push(MachineMove {
             target: self.joints(end),
             path,
@@ -545,7 +657,7 @@ impl Interp {
         Ok(())
     }
 
-    fn arc(&mut self, clockwise: bool, b: &Block<'_>, mw: &Word, n: usize) -> Result<()> {
+    fn arc(&mut self, clockwise: bool, b: &Block<'_>, mw: &Word<'_>, n: usize) -> Result<()> {
         let g = if clockwise { "G2" } else { "G3" };
         let r = b.word('R');
         let ijk = ['I', 'J', 'K'].iter().find_map(|&l| b.word(l));

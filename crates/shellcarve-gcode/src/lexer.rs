@@ -3,19 +3,24 @@
 //! `G1 X1.5`), `( … )` and `; …` comments, an optional block-delete `/` and `N` word at
 //! the start.
 
+use std::borrow::Cow;
+
 use crate::error::{GcodeError, Result};
+
+mod plain;
 
 /// One word: a letter and its number.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Word {
+pub(crate) struct Word<'a> {
     /// Upper-case letter.
     pub(crate) letter: char,
     /// The number.
     pub(crate) value: f64,
     /// Column (1-based) of the letter.
     pub(crate) column: usize,
-    /// The word as written, upper-cased and without spaces (`X1.5`).
-    pub(crate) text: String,
+    /// The word as written, upper-cased and without spaces (`X1.5`): borrowed from the
+    /// line when it is written that way.
+    pub(crate) text: Cow<'a, str>,
 }
 
 /// A comment with its kind.
@@ -31,11 +36,11 @@ pub(crate) enum Comment {
 
 /// One line of a program.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Line {
+pub(crate) struct Line<'a> {
     /// The line starts with `/`.
     pub(crate) block_delete: bool,
     /// The words in order (without the N word).
-    pub(crate) words: Vec<Word>,
+    pub(crate) words: Vec<Word<'a>>,
     /// The comments in order.
     pub(crate) comments: Vec<Comment>,
     /// Column (1-based) of the first significant character, 1 on an empty line.
@@ -44,7 +49,7 @@ pub(crate) struct Line {
     pub(crate) percent: bool,
 }
 
-impl Line {
+impl Line<'_> {
     /// True when the line has no words (it may have comments).
     pub(crate) fn has_no_words(&self) -> bool {
         self.words.is_empty()
@@ -81,9 +86,38 @@ fn paren_comment(text: &str) -> Comment {
     }
 }
 
+/// Splits the first line of `text` into `line`, reusing its storage, and returns how
+/// many bytes of `text` the line takes with its line end. Lines are those
+/// [`str::lines`] gives: up to `\n` or `\r\n`, or to the end of `text`. `number` is
+/// the 1-based line number, used in errors.
+///
+/// Plain lines (upper-case words separated by blanks, no comments) take a fast path
+/// over bytes, which also finds the line's end; every other line, and every line with
+/// an error, is read by [`lex_line`], so errors name the same line, column and word
+/// either way.
+pub(crate) fn lex_next_line<'a>(
+    text: &'a str,
+    number: usize,
+    line: &mut Line<'a>,
+) -> Result<usize> {
+    if let Some(len) = plain::lex_plain(text, line) {
+        // The fast path stops at a `\n` or at the end of the text.
+        return Ok((len + 1).min(text.len()));
+    }
+    let (raw, taken) = match text.find('\n') {
+        Some(end) => {
+            let raw = text.get(..end).unwrap_or_default();
+            (raw.strip_suffix('\r').unwrap_or(raw), end + 1)
+        }
+        None => (text, text.len()),
+    };
+    *line = lex_line(raw, number)?;
+    Ok(taken)
+}
+
 /// Splits a line (without its line terminator). `number` is the 1-based line number,
 /// used in errors.
-pub(crate) fn lex_line(text: &str, number: usize) -> Result<Line> {
+pub(crate) fn lex_line(text: &str, number: usize) -> Result<Line<'_>> {
     let mut out = Line {
         first_column: 1,
         ..Line::default()
@@ -257,7 +291,7 @@ pub(crate) fn lex_line(text: &str, number: usize) -> Result<Line> {
             letter,
             value,
             column: col,
-            text,
+            text: Cow::Owned(text),
         });
     }
     Ok(out)
@@ -337,5 +371,30 @@ mod tests {
         assert_eq!(e.column(), Some(7));
         let e = lex_line("G1 X1..2", 2).unwrap_err();
         assert!(matches!(e, GcodeError::Syntax { column: 7, .. }), "{e}");
+    }
+
+    proptest::proptest! {
+        /// Line by line, `lex_next_line` reads the lines `str::lines` gives, as
+        /// `lex_line` reads them.
+        #[test]
+        fn next_line_follows_str_lines(text in "([GXZ][-.0-9]{0,4}| |\t|\r|\n|\r\n|\\(c\\)|;|%|g){0,40}") {
+            let mut rest = text.as_str();
+            let mut line = Line::default();
+            for (k, raw) in text.lines().enumerate() {
+                proptest::prop_assert!(!rest.is_empty());
+                let want = lex_line(raw, k + 1).map_err(|e| e.to_string());
+                match lex_next_line(rest, k + 1, &mut line) {
+                    Ok(taken) => {
+                        proptest::prop_assert_eq!(Ok(&line), want.as_ref());
+                        rest = rest.get(taken..).unwrap_or_default();
+                    }
+                    Err(e) => {
+                        proptest::prop_assert_eq!(Err(e.to_string()), want);
+                        return Ok(());
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(rest, "");
+        }
     }
 }

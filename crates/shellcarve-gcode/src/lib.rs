@@ -6,7 +6,8 @@
 //! mm and radians. [`interpret`] gives blocks as [`shellcarve_kinematics::MachineMove`]s
 //! (arcs stay arcs: walk them with `shellcarve_kinematics::path_point`); [`canon`] gives LinuxCNC's canonical
 //! commands, in the program's units, printable with [`canon_to_string`] in the form
-//! `rs274 -g` prints.
+//! `rs274 -g` prints; [`write_canon_from`] prints them while it reads, a block at a
+//! time on two threads, for programs of millions of lines.
 //!
 //! ```
 //! use shellcarve_gcode::{emit, interpret, Dialect, InterpretOptions};
@@ -46,15 +47,19 @@ mod block;
 mod canon;
 mod dialect;
 mod error;
+mod fixed4;
 mod interp;
 mod lexer;
+mod number;
 mod post;
+mod stream;
 
 pub use canon::{canon_to_string, CanonLine, FeedMode, LengthUnits, Plane};
 pub use dialect::{Dialect, DIALECT_NAMES};
 pub use error::{GcodeError, Result};
 pub use interp::{canon, canon_with, interpret, InterpretOptions};
 pub use post::{emit, emit_for_machine, emit_to, COORD_DECIMALS, INVERSE_TIME_DIGITS};
+pub use stream::{write_canon_from, write_canon_with};
 
 #[doc(no_inline)]
 pub use shellcarve_kinematics::MachineProgram;
