@@ -149,22 +149,22 @@ impl Body {
     /// sweep), are skipped without solving for them.
     #[cfg(test)]
     pub(crate) fn deepest_above(&self, q: &SweepQuery, floor: f64) -> Option<f64> {
-        self.deepest_above_in(q, floor, &SweepPlane::of(&q.a, &q.d))
+        self.deepest_above_in(q, floor, &PreparedSweep::of(&q.a, &q.d))
     }
 
-    /// [`Body::deepest_above`] with the sweep's [`SweepPlane`] worked out once for all
+    /// [`Body::deepest_above`] with the sweep's [`PreparedSweep`] worked out once for all
     /// the texels it is asked about.
     pub(crate) fn deepest_above_in(
         &self,
         q: &SweepQuery,
         floor: f64,
-        plane: &SweepPlane,
+        plane: &PreparedSweep,
     ) -> Option<f64> {
         let across = plane.across(q);
         let ball = self.ball.and_then(|r| {
             across
                 .may_reach(r, floor, f64::INFINITY)
-                .then(|| capsule_deepest(&(q.w - q.a * r), &q.n, &q.d, r))
+                .then(|| capsule_deepest(&(q.w - q.a * r), &q.n, plane.direction, r))
                 .flatten()
         });
         let floor = ball.map_or(floor, |b| b.max(floor));
@@ -198,22 +198,31 @@ impl Body {
     }
 }
 
-/// The plane of a sweep: spanned by the axis `a` and the motion `d` through the start
-/// tip. Every point of the tool's sweep lies within the tool's radius of it.
+/// What the texels of one sweep share: the sweep's plane, spanned by the axis `a` and
+/// the motion `d` through the start tip (every point of the tool's sweep lies within
+/// the tool's radius of it), and the motion's direction and length.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct SweepPlane {
+pub(crate) struct PreparedSweep {
     /// The plane's unit normal `m`, or `None` when the motion is (nearly) along the
     /// axis or zero.
     normal: Option<Vector3>,
+    /// The motion's unit direction and length, or `None` for a motion too short to
+    /// have one.
+    direction: Option<(Vector3, f64)>,
 }
 
-impl SweepPlane {
-    /// The plane of the sweep with axis `a` and motion `d`.
+impl PreparedSweep {
+    /// The prepared sweep with axis `a` and motion `d`.
     pub(crate) fn of(a: &Vector3, d: &Vector3) -> Self {
         let m = a.cross(d);
         let len = m.norm();
+        let dd = d.norm_squared();
         Self {
             normal: (len > 1e-9 * d.norm().max(1e-300) && len > 1e-12).then(|| m / len),
+            direction: (dd > 1e-24).then(|| {
+                let dlen = dd.sqrt();
+                (d / dlen, dlen)
+            }),
         }
     }
 
@@ -278,34 +287,41 @@ fn roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
 }
 
 /// Deepest point of a line `w − t·n` (relative to the first sphere centre) in the
-/// capsule of radius `r` around the segment `0 → d`.
-fn capsule_deepest(w: &Vector3, n: &Vector3, d: &Vector3, r: f64) -> Option<f64> {
-    let nn = n.norm_squared();
-    let sphere = |c: &Vector3| {
-        let v = w - c;
-        roots(nn, -2.0 * v.dot(n), v.norm_squared() - r * r).map(|x| x.0)
+/// capsule of radius `r` around the segment from there along `direction` (unit
+/// vector, length), or the one sphere when there is no direction. Everything follows
+/// from five dot products: `w·w`, `w·n`, `n·n`, `w·e`, `n·e`.
+fn capsule_deepest(
+    w: &Vector3,
+    n: &Vector3,
+    direction: Option<(Vector3, f64)>,
+    r: f64,
+) -> Option<f64> {
+    let (ww, wn, nn) = (w.norm_squared(), w.dot(n), n.norm_squared());
+    let rr = r * r;
+    let mut best = roots(nn, -2.0 * wn, ww - rr).map(|x| x.0);
+    let Some((e, len)) = direction else {
+        return best;
     };
-    let mut best = sphere(&Vector3::zeros());
     let mut take = |t: Option<f64>| {
         if let Some(t) = t {
             best = Some(best.map_or(t, |b: f64| b.max(t)));
         }
     };
-    take(sphere(d));
-    let dd = d.norm_squared();
-    if dd > 1e-24 {
-        let e = d / dd.sqrt();
-        let wp = w - e * w.dot(&e);
-        let np = n - e * n.dot(&e);
-        if let Some((t, _)) = roots(
-            np.norm_squared(),
-            -2.0 * wp.dot(&np),
-            wp.norm_squared() - r * r,
-        ) {
-            let v = (w - n * t).dot(d) / dd;
-            if (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&v) {
-                take(Some(t));
-            }
+    let (we, ne) = (w.dot(&e), n.dot(&e));
+    // The far sphere, centred at d = len·e: v = w − d.
+    take(
+        roots(
+            nn,
+            -2.0 * (wn - len * ne),
+            ww - 2.0 * len * we + len * len - rr,
+        )
+        .map(|x| x.0),
+    );
+    // The cylinder: the parts of w and n across e.
+    if let Some((t, _)) = roots(nn - ne * ne, -2.0 * (wn - we * ne), ww - we * we - rr) {
+        let v = (we - ne * t) / len;
+        if (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&v) {
+            take(Some(t));
         }
     }
     best

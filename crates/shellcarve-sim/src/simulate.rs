@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use rayon::prelude::*;
 use shellcarve_core::{Point3, Surface, Tool, Toolpath, Vector3};
 
-use crate::body::{Body, SweepPlane, SweepQuery};
+use crate::body::{Body, PreparedSweep, SweepQuery};
 use crate::depth_map::{DepthMap, TILE};
 use crate::{SimError, SimOptions};
 
@@ -362,13 +362,20 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         let half = 0.5 * (lu + lh);
         let tool_r = body.radius_at(h1);
         let rad = half + tool_r;
-        let cl = surface.closest(&x);
-        if !cl.signed_distance.is_finite() || cl.signed_distance > rad {
+        // The closest point's meridian coordinates; its longitude is the cell
+        // centre's own.
+        let r_xy = (x.x * x.x + x.y * x.y).sqrt();
+        let (s_near, signed_distance) = surface.closest_meridian(r_xy, x.z);
+        if !signed_distance.is_finite() || signed_distance > rad {
             continue;
         }
-        let m = surface.meridian(cl.coord.s);
+        let m = surface.meridian(s_near);
         let (nr, nz) = m.normal_rz();
-        let (sin, cos) = cl.coord.theta.sin_cos();
+        let (sin, cos) = if r_xy > 1e-12 {
+            (x.y / r_xy, x.x / r_xy)
+        } else {
+            (0.0, 1.0)
+        };
         let n = Vector3::new(nr * cos, nr * sin, nz);
         let across = |v: &Vector3| (v - n * v.dot(&n)).norm();
         let (across_u, across_h) = (0.5 * lu * across(&d_unit), 0.5 * lh * across(&sw.a));
@@ -389,7 +396,7 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
             }
             continue;
         }
-        let depth = (rad - cl.signed_distance).max(0.0);
+        let depth = (rad - signed_distance).max(0.0);
         let parallel = if m.r > 1e-12 {
             m.dz_ds / m.r
         } else {
@@ -418,7 +425,7 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
             half
         };
         let delta = 1.05 * (spread + tool_r) / shrink + 1e-6;
-        let s = cl.coord.s;
+        let s = s_near;
         let r_min = surface
             .parallel_radius(s - delta)
             .min(surface.parallel_radius(s + delta))
@@ -426,8 +433,9 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         let (t_lo, t_hi) = if r_min <= 2.0 * delta {
             (-PI, PI)
         } else {
-            let reference = *theta_ref.get_or_insert(cl.coord.theta);
-            let th = reference + wrap(cl.coord.theta - reference);
+            let theta = if r_xy > 1e-12 { x.y.atan2(x.x) } else { 0.0 };
+            let reference = *theta_ref.get_or_insert(theta);
+            let th = reference + wrap(theta - reference);
             let dt = 1.05 * delta / r_min;
             (th - dt, th + dt)
         };
@@ -497,7 +505,7 @@ fn cut_tile(
     for &k in list {
         let k = k as usize;
         let sw = &sweeps[k];
-        let plane = SweepPlane::of(&sw.a, &sw.d);
+        let plane = PreparedSweep::of(&sw.a, &sw.d);
         for r in &rects[k] {
             let (a0, a1) = (r.0.max(i_base), r.1.min(i_end));
             let (b0, b1) = (r.2.max(j_base), r.3.min(j_end));

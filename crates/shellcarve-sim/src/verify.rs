@@ -1,6 +1,7 @@
 //! Verification of a simulated cut: depth along the cuts, rapids through the shell,
 //! breakthrough against a shell thickness.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use shellcarve_core::{MoveKind, Surface, Toolpath};
 
@@ -36,35 +37,51 @@ pub struct DepthStats {
 /// same depth. Samples off the map are ignored. All fields are 0 without samples.
 pub fn depth_along_cuts(map: &DepthMap, surface: &dyn Surface, motion: &Toolpath) -> DepthStats {
     let step = map.texel().max(1e-4);
-    let (mut min, mut max, mut sum, mut dev, mut n) = (f64::INFINITY, 0.0f64, 0.0, 0.0f64, 0usize);
-    for (from, m) in motion.segments() {
-        if m.kind != MoveKind::Cut {
-            continue;
-        }
-        let d = m.pose.tip - from.tip;
-        let len = d.norm();
-        if !len.is_finite() {
-            continue;
-        }
-        let count = ((len / step).ceil() as usize).clamp(1, 1_000_000);
-        for k in 0..=count {
-            let p = from.tip + d * (k as f64 / count as f64);
-            let cl = surface.closest(&p);
-            if !map.contains(cl.coord) {
-                continue;
+    let segments: Vec<_> = motion
+        .segments()
+        .filter(|(_, m)| m.kind == MoveKind::Cut)
+        .collect();
+    // Per move `(min, max, sum, deviation, samples)`, in parallel; summed in move
+    // order so that the result does not depend on the thread count.
+    let parts: Vec<(f64, f64, f64, f64, usize)> = segments
+        .par_iter()
+        .map(|(from, m)| {
+            let (mut min, mut max, mut sum, mut dev, mut n) =
+                (f64::INFINITY, 0.0f64, 0.0, 0.0f64, 0usize);
+            let d = m.pose.tip - from.tip;
+            let len = d.norm();
+            if !len.is_finite() {
+                return (min, max, sum, dev, n);
             }
-            // The tip lies in the swept volume, so the removal rule cuts at least the
-            // tip's own depth here; the grid alone cannot resolve a sharp V-bit's
-            // crease (half a texel across a 20° V groove is 0.085 mm shallower at
-            // 0.03 mm texels), so take the larger of the two.
-            let on_map = f64::from(map.sample(cl.coord));
-            let v = on_map.max(-cl.signed_distance);
-            min = min.min(v);
-            max = max.max(v);
-            sum += v;
-            dev = dev.max((on_map + cl.signed_distance).abs());
-            n += 1;
-        }
+            let count = ((len / step).ceil() as usize).clamp(1, 1_000_000);
+            for k in 0..=count {
+                let p = from.tip + d * (k as f64 / count as f64);
+                let cl = surface.closest(&p);
+                if !map.contains(cl.coord) {
+                    continue;
+                }
+                // The tip lies in the swept volume, so the removal rule cuts at least
+                // the tip's own depth here; the grid alone cannot resolve a sharp
+                // V-bit's crease (half a texel across a 20° V groove is 0.085 mm
+                // shallower at 0.03 mm texels), so take the larger of the two.
+                let on_map = f64::from(map.sample(cl.coord));
+                let v = on_map.max(-cl.signed_distance);
+                min = min.min(v);
+                max = max.max(v);
+                sum += v;
+                dev = dev.max((on_map + cl.signed_distance).abs());
+                n += 1;
+            }
+            (min, max, sum, dev, n)
+        })
+        .collect();
+    let (mut min, mut max, mut sum, mut dev, mut n) = (f64::INFINITY, 0.0f64, 0.0, 0.0f64, 0usize);
+    for (a, b, c, d, e) in parts {
+        min = min.min(a);
+        max = max.max(b);
+        sum += c;
+        dev = dev.max(d);
+        n += e;
     }
     if n == 0 {
         return DepthStats {

@@ -460,14 +460,15 @@ fn nearest_scan_point(points: &[(f64, f64)], groups: &[(f64, f64, f64)], r: f64,
         .map(dist2)
         .fold(f64::INFINITY, f64::min);
     // Then every group in order whose circle could hold a point at most that far, so
-    // that ties go to the first index as in a plain scan.
+    // that ties go to the first index as in a plain scan. A group is skipped when its
+    // centre is farther than its radius plus √best (compared squared).
     let mut k_best = 0;
     let mut found = f64::INFINITY;
+    let mut reach = best.sqrt();
     for (g, &(cr, cz, radius)) in groups.iter().enumerate() {
-        // sqrt of the sum, not hypot: lengths here are millimetres, and hypot's care
-        // for overflow costs more than the rest of the test.
-        let gap = (((cr - r) * (cr - r) + (cz - z) * (cz - z)).sqrt() - radius).max(0.0);
-        if gap * gap > best * (1.0 + 1e-12) {
+        let d2 = (cr - r) * (cr - r) + (cz - z) * (cz - z);
+        let limit = radius + reach;
+        if d2 > limit * limit * (1.0 + 1e-12) {
             continue;
         }
         let start = g * SCAN_GROUP;
@@ -481,7 +482,10 @@ fn nearest_scan_point(points: &[(f64, f64)], groups: &[(f64, f64, f64)], r: f64,
                 k_best = start + k;
             }
         }
-        best = best.min(found);
+        if found < best {
+            best = found;
+            reach = best.sqrt();
+        }
     }
     k_best
 }
@@ -562,20 +566,42 @@ impl<C: MeridianCurve> Surface for Revolved<C> {
         let lo = k_best.saturating_sub(1) as f64 * h;
         let hi = (k_best + 1).min(n) as f64 * h;
         // Stationary points of |P(φ) − q|²/2: f = (P − q)·P', f' = |P'|² + (P − q)·P''.
-        let phi = safe_newton(
-            |phi| {
-                let p = self.curve.eval(phi);
-                let (er, ez) = (p.r - r, p.z - z);
+        let f = |phi: f64| {
+            let p = self.curve.eval(phi);
+            let (er, ez) = (p.r - r, p.z - z);
+            (
                 (
                     er * p.dr + ez * p.dz,
                     p.dr * p.dr + p.dz * p.dz + er * p.ddr + ez * p.ddz,
-                )
-            },
-            lo,
-            hi,
-            k_best as f64 * h,
-        );
-        let p = self.curve.eval(phi);
+                ),
+                p,
+            )
+        };
+        // Plain Newton from the nearest scan point first: the root is within one scan
+        // interval and f' > 0 there, so it converges in a few steps; anything else
+        // (a step out of the bracket, no convergence) goes to the safeguarded search.
+        let mut phi = k_best as f64 * h;
+        let mut found = None;
+        for _ in 0..8 {
+            let ((fx, dfx), p) = f(phi);
+            if fx == 0.0 {
+                found = Some((phi, p));
+                break;
+            }
+            let next = phi - fx / dfx;
+            if !(dfx > 0.0 && next >= lo && next <= hi) {
+                break;
+            }
+            if (next - phi).abs() < 1e-15 {
+                found = Some((next, self.curve.eval(next)));
+                break;
+            }
+            phi = next;
+        }
+        let (phi, p) = found.unwrap_or_else(|| {
+            let phi = safe_newton(|phi| f(phi).0, lo, hi, k_best as f64 * h);
+            (phi, self.curve.eval(phi))
+        });
         let (er, ez) = (r - p.r, z - p.z);
         let dist = (er * er + ez * ez).sqrt();
         // Outward normal in the (r, z) half-plane: (−z', r')/|P'| (φ runs toward −Z).
