@@ -500,6 +500,33 @@ mod tests {
         Vector3::new(x, y, z).normalize()
     }
 
+    /// One of six tools 1 mm long (the last two reach their shank within it) and a
+    /// sweep from the tip at `-p` along `d`, axis `(a, 1)` and normal `(n, 1)`.
+    fn case(
+        tool_kind: usize,
+        p: [f64; 3],
+        d: [f64; 3],
+        a: [f64; 2],
+        n: [f64; 2],
+    ) -> (Body, SweepQuery) {
+        let tool = [
+            "v:60:0.05",
+            "ball:0.4",
+            "flat:0.3",
+            "taper:0.3:40",
+            "taper:0.1:90:0.2",
+            "taper:0.2:60:0.3",
+        ][tool_kind];
+        let body = Body::new(&Tool::parse(tool).unwrap(), 1.0).unwrap();
+        let q = SweepQuery {
+            w: -Vector3::from(p),
+            n: unit(n[0], n[1], 1.0),
+            d: Vector3::from(d),
+            a: unit(a[0], a[1], 1.0),
+        };
+        (body, q)
+    }
+
     #[test]
     fn v_bit_straight_groove_depth_and_width() {
         let tool = Tool::parse("v:30:0.05").unwrap();
@@ -593,22 +620,7 @@ mod tests {
             nx in -0.5f64..0.5, ny in -0.5f64..0.5,
             floor in -0.5f64..0.6,
         ) {
-            // The last two reach their shank within the modelled length.
-            let tool = [
-                Tool::parse("v:60:0.05").unwrap(),
-                Tool::parse("ball:0.4").unwrap(),
-                Tool::parse("flat:0.3").unwrap(),
-                Tool::parse("taper:0.3:40").unwrap(),
-                Tool::parse("taper:0.1:90:0.2").unwrap(),
-                Tool::parse("taper:0.2:60:0.3").unwrap(),
-            ][tool_kind];
-            let body = Body::new(&tool, 1.0).unwrap();
-            let q = SweepQuery {
-                w: -Vector3::new(px, py, pz),
-                n: unit(nx, ny, 1.0),
-                d: Vector3::new(dx, dy, dz),
-                a: unit(ax, ay, 1.0),
-            };
+            let (body, q) = case(tool_kind, [px, py, pz], [dx, dy, dz], [ax, ay], [nx, ny]);
             let full = body.deepest(&q);
             let above = body.deepest_above(&q, floor);
             match full {
@@ -628,22 +640,7 @@ mod tests {
             ax in -0.5f64..0.5, ay in -0.5f64..0.5,
             nx in -0.3f64..0.3, ny in -0.3f64..0.3,
         ) {
-            let tool = [
-                Tool::parse("v:60:0.05").unwrap(),
-                Tool::parse("ball:0.4").unwrap(),
-                Tool::parse("flat:0.3").unwrap(),
-                Tool::parse("taper:0.3:40").unwrap(),
-                // These two reach their shank within the modelled length.
-                Tool::parse("taper:0.1:90:0.2").unwrap(),
-                Tool::parse("taper:0.2:60:0.3").unwrap(),
-            ][tool_kind];
-            let body = Body::new(&tool, 1.0).unwrap();
-            let q = SweepQuery {
-                w: -Vector3::new(px, py, pz),
-                n: unit(nx, ny, 1.0),
-                d: Vector3::new(dx, dy, dz),
-                a: unit(ax, ay, 1.0),
-            };
+            let (body, q) = case(tool_kind, [px, py, pz], [dx, dy, dz], [ax, ay], [nx, ny]);
             let exact = body.deepest(&q).filter(|t| *t > -1.9 && *t < 1.9);
             let strict = brute(&body, &q, 0.0).filter(|t| *t > -1.9 && *t < 1.9);
             let loose = brute(&body, &q, 0.004);

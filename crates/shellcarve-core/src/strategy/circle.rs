@@ -145,15 +145,8 @@ pub(super) fn capsule_arcs(a: &Point2, b: &Point2, rho: f64, r: f64) -> Vec<(f64
 }
 
 /// Sorts arcs by start and merges overlapping ones, across ±π too.
-pub(super) fn merge_arcs(mut v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
-    v.sort_by(|p, q| p.0.total_cmp(&q.0));
-    let mut out: Vec<(f64, f64)> = Vec::with_capacity(v.len());
-    for (s, e) in v {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
+pub(super) fn merge_arcs(v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out = super::merge_intervals(v);
     // An arc that runs past π may reach into the first ones.
     while out.len() > 1 {
         let (first, last) = (out[0], out[out.len() - 1]);

@@ -550,7 +550,7 @@ pub fn intended_arcs_with(
 }
 
 /// Sorts intervals and merges the overlapping ones.
-fn merge_intervals(mut v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+pub(crate) fn merge_intervals(mut v: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     v.sort_by(|p, q| p.0.total_cmp(&q.0));
     let mut out: Vec<(f64, f64)> = Vec::with_capacity(v.len());
     for (s, e) in v {
