@@ -290,6 +290,12 @@ fn roots(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
 /// capsule of radius `r` around the segment from there along `direction` (unit
 /// vector, length), or the one sphere when there is no direction. Everything follows
 /// from five dot products: `w·w`, `w·n`, `n·n`, `w·e`, `n·e`.
+///
+/// The capsule lies inside the infinite cylinder around its axis, so the line leaves
+/// the capsule where it leaves the cylinder when that point lies beside the segment;
+/// otherwise it leaves through the end sphere on that side (along the line the
+/// position along the axis is linear in `t`). One cylinder root and at most one
+/// sphere root, except for a line along the axis, which takes both spheres.
 fn capsule_deepest(
     w: &Vector3,
     n: &Vector3,
@@ -298,33 +304,38 @@ fn capsule_deepest(
 ) -> Option<f64> {
     let (ww, wn, nn) = (w.norm_squared(), w.dot(n), n.norm_squared());
     let rr = r * r;
-    let mut best = roots(nn, -2.0 * wn, ww - rr).map(|x| x.0);
+    let near = || roots(nn, -2.0 * wn, ww - rr).map(|x| x.0);
     let Some((e, len)) = direction else {
-        return best;
-    };
-    let mut take = |t: Option<f64>| {
-        if let Some(t) = t {
-            best = Some(best.map_or(t, |b: f64| b.max(t)));
-        }
+        return near();
     };
     let (we, ne) = (w.dot(&e), n.dot(&e));
     // The far sphere, centred at d = len·e: v = w − d.
-    take(
+    let far = || {
         roots(
             nn,
             -2.0 * (wn - len * ne),
             ww - 2.0 * len * we + len * len - rr,
         )
-        .map(|x| x.0),
-    );
-    // The cylinder: the parts of w and n across e.
-    if let Some((t, _)) = roots(nn - ne * ne, -2.0 * (wn - we * ne), ww - we * we - rr) {
-        let v = (we - ne * t) / len;
-        if (-FEAS_TOL..=1.0 + FEAS_TOL).contains(&v) {
-            take(Some(t));
-        }
+        .map(|x| x.0)
+    };
+    let across = nn - ne * ne;
+    if across <= 1e-12 * nn {
+        // Along the axis: the deeper of the two spheres.
+        return match (near(), far()) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
     }
-    best
+    // The cylinder: the parts of w and n across e. Missing it misses the capsule.
+    let (t, _) = roots(across, -2.0 * (wn - we * ne), ww - we * we - rr)?;
+    let v = (we - ne * t) / len;
+    if v < -FEAS_TOL {
+        near()
+    } else if v > 1.0 + FEAS_TOL {
+        far()
+    } else {
+        Some(t)
+    }
 }
 
 /// A conic `A u² + B u t + C t² + D u + E t + F` in the `(u, t)` plane.
