@@ -434,6 +434,12 @@ fn simulate_job(shell: &ShellArgs) -> Result<SimulateJob> {
     job.depth_tol = shell.depth_tol;
     job.shell_thickness = shell.shell_thickness;
     job.holder = Holder::parse(&shell.holder)?;
+    shellcarve::shellcarve_core::check_range(
+        "--max-axis-turn (degrees)",
+        shell.max_axis_turn,
+        1e-4,
+        28.0,
+    )?;
     job.sim = job
         .sim
         .clone()

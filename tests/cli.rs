@@ -92,6 +92,9 @@ fn bad_input_exits_non_zero_and_writes_nothing() {
         &["engrave", "Egg", "--font", "hershey:comic"],
         &["engrave", "--svg", "/nonexistent/logo.svg"],
         &["engrave", "Egg", "--svg", "Cargo.toml"],
+        &["engrave", "Egg", "--map", "pole", "--lat", "10"],
+        &["engrave", "Egg", "--map", "pole:blunt"],
+        &["engrave", "Egg", "--max-axis-turn", "0"],
     ];
     for args in cases {
         let out = shellcarve()
@@ -140,6 +143,8 @@ fn machines_and_help_list_what_there_is() {
         "--post",
         "--shell-thickness",
         "--svg",
+        "pole",
+        "--max-axis-turn",
     ] {
         assert!(text.contains(opt), "help lacks {opt}");
     }
