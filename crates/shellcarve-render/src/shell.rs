@@ -8,6 +8,8 @@ use shellcarve_core::{Surface, SurfaceCoord, Vector3};
 use shellcarve_sim::DepthMap;
 
 use crate::colormap::{draw_text, text_width};
+use crate::meridian::{MeridianTable, RayRow};
+use crate::sampler::DepthSampler;
 use crate::view::{ViewSpec, DEFAULT_VIEW_ELEVATION_DEG};
 
 /// Default least magnification in the engraved band (pixels per mm of surface).
@@ -130,189 +132,6 @@ impl ShellViewOptions {
     pub fn with_overview_height(mut self, px: f64) -> Self {
         self.overview_height = px;
         self
-    }
-}
-
-/// The meridian sampled for fast ray intersection and shading:
-/// `(z, r, s, dr/ds, dz/ds)` with `z` increasing.
-struct MeridianTable {
-    rows: Vec<[f64; 5]>,
-    /// Largest parallel radius: the radius of the bounding cylinder.
-    r_max: f64,
-    /// Lowest and highest z, and the height of one of [`SLABS`] equal z slabs.
-    z0: f64,
-    z1: f64,
-    slab: f64,
-    /// Per bin of [`LOOKUP_BINS`] equal bins of z: the first row at or above the bin's
-    /// bottom (one more entry at the end), fine enough that a row is found from its
-    /// bin's first row in a step or two.
-    lookup: Vec<u32>,
-    /// Height of one lookup bin.
-    bin: f64,
-    /// Per slab and per reach in [`REACH`]: the largest radius of the shell within
-    /// that many slab heights of the slab.
-    slab_r_max: Vec<[f64; 3]>,
-}
-
-/// Reaches (in slab heights) of the [`MeridianTable`] bounds used to leap along rays.
-const REACH: [usize; 3] = [1, 8, 64];
-
-/// Number of z slabs of the [`MeridianTable`] index.
-const SLABS: usize = 512;
-/// Number of z bins of the [`MeridianTable`]'s row lookup (twice the rows).
-const LOOKUP_BINS: usize = 16_384;
-
-impl MeridianTable {
-    fn new(surface: &dyn Surface) -> Self {
-        let (lo, hi) = surface.s_range();
-        const N: usize = 8192;
-        let mut rows: Vec<[f64; 5]> = (0..=N)
-            .map(|k| {
-                let s = lo + (hi - lo) * k as f64 / N as f64;
-                let m = surface.meridian(s);
-                [m.z, m.r.max(0.0), s, m.dr_ds, m.dz_ds]
-            })
-            .filter(|r| r.iter().all(|v| v.is_finite()))
-            .collect();
-        rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        let r_max = rows.iter().map(|r| r[1]).fold(0.0, f64::max);
-        let (z0, z1) = match (rows.first(), rows.last()) {
-            (Some(a), Some(b)) => (a[0], b[0]),
-            _ => (0.0, 0.0),
-        };
-        let slab = ((z1 - z0) / SLABS as f64).max(1e-9);
-        let first_row: Vec<usize> = (0..=SLABS)
-            .map(|k| rows.partition_point(|r| r[0] < z0 + slab * k as f64))
-            .collect();
-        // r is linear between rows, so the rows bracketing a slab bound it there.
-        let own: Vec<f64> = (0..SLABS)
-            .map(|k| {
-                let a = first_row[k].saturating_sub(1);
-                let b = (first_row[k + 1] + 1).min(rows.len());
-                rows[a..b].iter().map(|r| r[1]).fold(0.0, f64::max)
-            })
-            .collect();
-        let bin = ((z1 - z0) / LOOKUP_BINS as f64).max(1e-9);
-        let lookup: Vec<u32> = (0..=LOOKUP_BINS)
-            .map(|k| rows.partition_point(|r| r[0] < z0 + bin * k as f64) as u32)
-            .collect();
-        let slab_r_max = (0..SLABS)
-            .map(|k| {
-                REACH.map(|w| {
-                    own[k.saturating_sub(w)..(k + w + 1).min(SLABS)]
-                        .iter()
-                        .copied()
-                        .fold(0.0, f64::max)
-                })
-            })
-            .collect();
-        Self {
-            rows,
-            r_max,
-            z0,
-            z1,
-            slab,
-            lookup,
-            bin,
-            slab_r_max,
-        }
-    }
-
-    /// The slab holding height `z`, if within the shell's z range.
-    fn slab_of(&self, z: f64) -> Option<usize> {
-        (z >= self.z0 && z <= self.z1)
-            .then(|| (((z - self.z0) / self.slab) as usize).min(SLABS - 1))
-    }
-
-    /// A distance a ray from `p` with direction `dir` can travel without reaching the
-    /// shell (0 when none is known).
-    fn safe_step(&self, p: &Vector3, dir: &Vector3) -> f64 {
-        let Some(k) = self.slab_of(p.z) else {
-            return 0.0;
-        };
-        let rho = (p.x * p.x + p.y * p.y).sqrt();
-        let rise = dir.z.abs().max(1e-12);
-        // Within `w` slab heights of z the shell lies inside radius slab_r_max, and ρ
-        // shrinks at most as fast as the ray travels.
-        REACH
-            .iter()
-            .zip(self.slab_r_max[k])
-            .map(|(&w, r)| (rho - r).min(w as f64 * self.slab / rise).max(0.0))
-            .fold(0.0, f64::max)
-    }
-
-    /// `[z, r, s, dr/ds, dz/ds]` interpolated at height `z`, or `None` beyond the poles.
-    fn at(&self, z: f64) -> Option<[f64; 5]> {
-        let (k, f) = self.locate(z)?;
-        let (a, b) = (self.rows[k - 1], self.rows[k]);
-        Some(std::array::from_fn(|i| a[i] + f * (b[i] - a[i])))
-    }
-
-    /// The row `k` and the fraction `f` such that `z` lies at `f` from row `k − 1`
-    /// to row `k`, or `None` beyond the poles.
-    fn locate(&self, z: f64) -> Option<(usize, f64)> {
-        if !(z >= self.z0 && z <= self.z1) || self.rows.len() < 2 {
-            return None;
-        }
-        // The number of rows below z: from the bin's count, stepping to the exact one
-        // (both ways, in case rounding put z in a neighbouring bin).
-        let b = (((z - self.z0) / self.bin) as usize).min(LOOKUP_BINS);
-        let mut k = self.lookup[b] as usize;
-        while k < self.rows.len() && self.rows[k][0] < z {
-            k += 1;
-        }
-        while k > 0 && self.rows[k - 1][0] >= z {
-            k -= 1;
-        }
-        let k = k.clamp(1, self.rows.len() - 1);
-        let (za, zb) = (self.rows[k - 1][0], self.rows[k][0]);
-        Some((k, if zb > za { (z - za) / (zb - za) } else { 0.0 }))
-    }
-
-    /// Signed radial gap of a point: positive outside the shell.
-    fn gap(&self, p: &Vector3) -> f64 {
-        match self.locate(p.z) {
-            Some((k, f)) => {
-                let r = self.rows[k - 1][1] + f * (self.rows[k][1] - self.rows[k - 1][1]);
-                (p.x * p.x + p.y * p.y).sqrt() - r
-            }
-            None => 1.0,
-        }
-    }
-
-    /// The parameter interval `[t0, t1]` (clipped to `[0, length]`) where the ray is
-    /// inside the bounding cylinder of the shell, or `None` when it misses it.
-    fn bounds(&self, origin: &Vector3, dir: &Vector3, length: f64) -> Option<(f64, f64)> {
-        let (z0, z1) = (self.rows.first()?[0], self.rows.last()?[0]);
-        let (mut t0, mut t1) = (0.0f64, length);
-        // Side of the cylinder x² + y² ≤ r_max².
-        let a = dir.x * dir.x + dir.y * dir.y;
-        let b = 2.0 * (origin.x * dir.x + origin.y * dir.y);
-        let c = origin.x * origin.x + origin.y * origin.y - self.r_max * self.r_max;
-        if a < 1e-12 {
-            if c > 0.0 {
-                return None;
-            }
-        } else {
-            let disc = b * b - 4.0 * a * c;
-            if disc < 0.0 {
-                return None;
-            }
-            let q = disc.sqrt();
-            t0 = t0.max((-b - q) / (2.0 * a));
-            t1 = t1.min((-b + q) / (2.0 * a));
-        }
-        // Caps z0 ≤ z ≤ z1.
-        if dir.z.abs() < 1e-12 {
-            if origin.z < z0 || origin.z > z1 {
-                return None;
-            }
-        } else {
-            let (u, v) = ((z0 - origin.z) / dir.z, (z1 - origin.z) / dir.z);
-            t0 = t0.max(u.min(v));
-            t1 = t1.min(u.max(v));
-        }
-        (t0 <= t1).then_some((t0, t1))
     }
 }
 
@@ -474,7 +293,8 @@ fn strip_layout(lo: f64, hi: f64, n: usize, overlap: f64) -> Vec<(f64, f64)> {
 /// strips side by side (wrapping onto rows in reading order), each centred on a part of
 /// the engraved band and zoomed so that every part of the band gets at least
 /// `min_px_per_mm`; neighbouring strips overlap so that every letter is whole in one.
-/// Rays are intersected with the meridian by marching and bisection; the depth map
+/// Rays are intersected exactly with the tabulated meridian (a row of pixels at a
+/// time: a row of parallel rays shares one tabulation along the rays); the depth map
 /// displaces the shading: the normal is tilted by the depth gradient and cut areas
 /// darken in proportion to depth, so letters look recessed. Overview silhouettes and
 /// engraving are supersampled.
@@ -678,65 +498,156 @@ fn wrap_angle(a: f64) -> f64 {
 /// What every pixel of a view shares.
 struct Scene<'a> {
     table: &'a MeridianTable,
-    map: &'a DepthMap,
+    sampler: DepthSampler<'a>,
     options: &'a ShellViewOptions,
     bound: f64,
     top_depth: f64,
     /// Middle longitude of the depth map: hit longitudes are taken within π of it.
     map_theta: f64,
+    /// Texel sizes of the depth map along s (mm) and θ (radians).
+    texel: f64,
+    texel_theta: f64,
     light: Vector3,
     half_vec: Vector3,
 }
 
-impl Scene<'_> {
-    /// The first hit of the ray through view coordinates `(x, y)` (mm).
-    fn hit(&self, view: &Camera, x: f64, y: f64) -> Option<Vector3> {
-        let origin = view.right * x + view.up * y - view.forward * self.bound;
-        intersect(self.table, &origin, &view.forward, 2.0 * self.bound)
+/// The rays through one row of a view (the camera's right axis is horizontal, so they
+/// share a [`RayRow`]).
+struct PixelRow<'a> {
+    /// Height of the row in the view (mm).
+    y: f64,
+    rays: RayRow<'a>,
+    /// What the rays' squared offset adds to the square of their view x.
+    base: f64,
+    /// The last height shaded on the row, and the table's row there.
+    last: Option<TableRow>,
+}
+
+/// A height and the meridian table's row there (`None` beyond the poles).
+type TableRow = (f64, Option<[f64; 5]>);
+
+/// A hit on the shell as shading reads it: its surface coordinate, and the table's
+/// row there.
+struct HitPoint {
+    /// Longitude, near the depth map's middle; only meaningful when `near`.
+    theta: f64,
+    s: f64,
+    /// Whether `s` is near enough to the depth map's band for a read to see it.
+    near: bool,
+    /// `[z, r, s, dr/ds, dz/ds]`, when the hit is between the poles.
+    row: Option<[f64; 5]>,
+    /// cos θ and sin θ.
+    cos: f64,
+    sin: f64,
+}
+
+impl<'a> Scene<'a> {
+    /// The rays through the view row at height `y` (mm).
+    fn row(&self, view: &Camera, y: f64) -> PixelRow<'a> {
+        let origin = view.up * y - view.forward * self.bound;
+        let (rays, base) = RayRow::new(self.table, &origin, &view.forward, 2.0 * self.bound);
+        PixelRow {
+            y,
+            rays,
+            base,
+            last: None,
+        }
     }
 
-    /// The colour of the ray through `(x, y)`: shaded shell or background.
-    fn color(&self, view: &Camera, x: f64, y: f64) -> [u8; 3] {
-        match self.hit(view, x, y) {
-            Some(hit) => self.shade(&hit),
+    /// The first hit of the ray through view coordinates `(x, row.y)` (mm).
+    fn hit(&self, view: &Camera, row: &mut PixelRow<'_>, x: f64) -> Option<Vector3> {
+        let t = row.rays.first_hit(x * x + row.base)?;
+        Some(self.along(view, x, row.y, t))
+    }
+
+    /// The point at `t` along the ray through view coordinates `(x, y)` (mm).
+    fn along(&self, view: &Camera, x: f64, y: f64, t: f64) -> Vector3 {
+        let origin = view.right * x + view.up * y - view.forward * self.bound;
+        origin + view.forward * t
+    }
+
+    /// The colour of the ray through `(x, row.y)`: shaded shell or background.
+    fn color(&self, view: &Camera, row: &mut PixelRow<'_>, x: f64) -> [u8; 3] {
+        match self.hit(view, row, x) {
+            Some(hit) => self.shade(&self.point(&hit, &mut row.last)),
             None => self.options.background,
         }
     }
 
-    /// Surface coordinate of a point on (or near) the shell, θ near the depth map's.
-    fn coord(&self, hit: &Vector3) -> SurfaceCoord {
-        self.coord_at(hit, self.table.at(hit.z))
-    }
-
-    /// [`Scene::coord`] given the table's row at the hit's height.
-    fn coord_at(&self, hit: &Vector3, row: Option<[f64; 5]>) -> SurfaceCoord {
-        let theta = hit.y.atan2(hit.x);
-        let theta = theta + 2.0 * PI * ((self.map_theta - theta) / (2.0 * PI)).round();
+    /// Surface coordinate of a point on (or near) the shell, θ near the depth map's,
+    /// with the table's row at its height.
+    /// `last` keeps the table's row at the last height asked for (rays of one row of
+    /// a horizontal view all hit at one height).
+    fn point(&self, hit: &Vector3, last: &mut Option<TableRow>) -> HitPoint {
+        let row = match *last {
+            Some((z, row)) if z == hit.z => row,
+            _ => {
+                let row = self.table.at(hit.z);
+                *last = Some((hit.z, row));
+                row
+            }
+        };
         let s = row.map_or(0.0, |x| x[2]);
-        SurfaceCoord::new(theta, s)
+        let rho = (hit.x * hit.x + hit.y * hit.y).sqrt();
+        // Longitude matters only near the depth map's band (and on the axis).
+        let near = self.sampler.near(s);
+        let theta = if near || rho <= 1e-9 {
+            let theta = hit.y.atan2(hit.x);
+            let gap = self.map_theta - theta;
+            // Rounds to no whole turn within π: skip the division there.
+            if gap.abs() < PI {
+                theta
+            } else {
+                theta + 2.0 * PI * (gap / (2.0 * PI)).round()
+            }
+        } else {
+            0.0
+        };
+        let (sin, cos) = if rho > 1e-9 {
+            (hit.y / rho, hit.x / rho)
+        } else {
+            theta.sin_cos()
+        };
+        HitPoint {
+            theta,
+            s,
+            near,
+            row,
+            cos,
+            sin,
+        }
     }
 
-    fn shade(&self, hit: &Vector3) -> [u8; 3] {
-        let (map, options) = (self.map, self.options);
-        let row = self.table.at(hit.z);
-        let c = self.coord_at(hit, row);
-        let (theta, s) = (c.theta, c.s);
+    /// Whether a hit lies on the depth map's grid.
+    fn engraved(&self, p: &HitPoint) -> bool {
+        p.near && self.sampler.contains(p.theta, p.s)
+    }
+
+    fn shade(&self, p: &HitPoint) -> [u8; 3] {
+        let options = self.options;
+        let (theta, s, sin, cos) = (p.theta, p.s, p.sin, p.cos);
         // The meridian's tangent, interpolated from the table and renormalised.
-        let [_, r, _, dr_ds, dz_ds] = row.unwrap_or([0.0, 1.0, 0.0, 0.0, 1.0]);
+        let [_, r, _, dr_ds, dz_ds] = p.row.unwrap_or([0.0, 1.0, 0.0, 0.0, 1.0]);
         let len = (dr_ds * dr_ds + dz_ds * dz_ds).sqrt().max(1e-12);
         let (dr_ds, dz_ds) = (dr_ds / len, dz_ds / len);
-        let (sin, cos) = theta.sin_cos();
         let n = Vector3::new(dz_ds * cos, dz_ds * sin, -dr_ds);
-        let e_theta = Vector3::new(-sin, cos, 0.0);
-        let e_s = Vector3::new(dr_ds * cos, dr_ds * sin, dz_ds);
-        let depth = f64::from(map.sample(c));
-        let h = map.texel();
-        let dth = map.texel_theta();
-        let along = |dt: f64, ds: f64| f64::from(map.sample(SurfaceCoord::new(theta + dt, s + ds)));
-        let g_theta = (along(dth, 0.0) - along(-dth, 0.0)) / (2.0 * dth * r.max(1e-6));
-        let g_s = (along(0.0, h) - along(0.0, -h)) / (2.0 * h);
-        // The cut surface is P − d·n: its normal tilts toward increasing depth.
-        let shaded_n = (n + e_theta * g_theta + e_s * g_s).normalize();
+        let reads = if p.near {
+            self.sampler.five(theta, s)
+        } else {
+            [0.0; 5]
+        };
+        let [depth, t_plus, t_minus, s_plus, s_minus] = reads.map(f64::from);
+        let shaded_n = if t_plus == t_minus && s_plus == s_minus {
+            n
+        } else {
+            let (h, dth) = (self.texel, self.texel_theta);
+            let g_theta = (t_plus - t_minus) / (2.0 * dth * r.max(1e-6));
+            let g_s = (s_plus - s_minus) / (2.0 * h);
+            let e_theta = Vector3::new(-sin, cos, 0.0);
+            let e_s = Vector3::new(dr_ds * cos, dr_ds * sin, dz_ds);
+            // The cut surface is P − d·n: its normal tilts toward increasing depth.
+            (n + e_theta * g_theta + e_s * g_s).normalize()
+        };
         let diffuse = shaded_n.dot(&self.light).max(0.0);
         let spec = shaded_n.dot(&self.half_vec).max(0.0).powi(40) * 0.18;
         let occlusion = 1.0
@@ -744,7 +655,8 @@ impl Scene<'_> {
         let k = (0.28 + 0.72 * diffuse) * occlusion;
         let mut out = [0u8; 3];
         for (o, base) in out.iter_mut().zip(options.shell_color) {
-            *o = ((f64::from(base) * k + 255.0 * spec).clamp(0.0, 255.0)).round() as u8;
+            // Rounds half up, as `round` does on non-negative numbers.
+            *o = ((f64::from(base) * k + 255.0 * spec).clamp(0.0, 255.0) + 0.5) as u8;
         }
         out
     }
@@ -765,11 +677,13 @@ fn render_view(
     let (t_lo, t_hi) = map.theta_range();
     let scene = Scene {
         table,
-        map,
+        sampler: DepthSampler::new(map),
         options,
         bound: 0.5 * len.max(breadth) + 1.0,
         top_depth,
         map_theta: 0.5 * (t_lo + t_hi),
+        texel: map.texel(),
+        texel_theta: map.texel_theta(),
         light,
         half_vec: (light + eye).normalize(),
     };
@@ -781,118 +695,81 @@ fn render_view(
             view.y_max - (py as f64 + 0.5) * pixel,
         )
     };
-    // One ray through every pixel centre first.
-    let hits: Vec<Option<Vector3>> = (0..w * h)
-        .into_par_iter()
-        .map(|k| {
-            let (x, y) = at(k % w, k / w);
-            scene.hit(view, x, y)
-        })
-        .collect();
+    // One ray through every pixel centre first, a row at a time.
+    // (Where along the ray, NaN for a miss: a quarter of the memory of the points.)
+    let mut hits: Vec<f64> = vec![f64::NAN; w * h];
+    hits.par_chunks_mut(w.max(1))
+        .enumerate()
+        .for_each(|(py, out)| {
+            let mut row = scene.row(view, at(0, py).1);
+            for (px, t) in out.iter_mut().enumerate() {
+                let x = at(px, py).0;
+                *t = row.rays.first_hit(x * x + row.base).unwrap_or(f64::NAN);
+            }
+        });
     let n = view.supersample.max(1);
-    let texels: Vec<[u8; 3]> = (0..w * h)
-        .into_par_iter()
-        .map(|k| {
-            let (px, py) = (k % w, k / w);
-            let hit = hits[k];
-            // Supersample where a neighbour differs in hitting the shell (silhouette)
-            // or where the pixel lies on the depth map (engraving finer than a pixel).
-            let edge = || {
-                [(-1, 0), (1, 0), (0, -1), (0, 1)].iter().any(|&(dx, dy)| {
-                    let (qx, qy) = (px as i64 + dx, py as i64 + dy);
-                    qx >= 0
-                        && qy >= 0
-                        && (qx as usize) < w
-                        && (qy as usize) < h
-                        && hits[qy as usize * w + qx as usize].is_some() != hit.is_some()
-                })
-            };
-            let engraved = || hit.is_some_and(|p| map.contains(scene.coord(&p)));
-            if n > 1 && (edge() || engraved()) {
-                let (x, y) = at(px, py);
-                let mut sum = [0u32; 3];
-                for a in 0..n {
-                    for b in 0..n {
-                        let dx = ((f64::from(a) + 0.5) / f64::from(n) - 0.5) * pixel;
-                        let dy = ((f64::from(b) + 0.5) / f64::from(n) - 0.5) * pixel;
-                        let c = scene.color(view, x + dx, y - dy);
-                        for (s, v) in sum.iter_mut().zip(c) {
-                            *s += u32::from(v);
+    let mut buf = vec![0u8; w * h * 3];
+    buf.par_chunks_mut((w * 3).max(1))
+        .enumerate()
+        .for_each(|(py, out)| {
+            // The rows of sub-samples, made when a pixel first needs them.
+            let mut sub_rows: Vec<PixelRow<'_>> = Vec::new();
+            let mut last = None;
+            for (px, texel) in out.chunks_exact_mut(3).enumerate() {
+                let k = py * w + px;
+                let t = hits[k];
+                let hit = (!t.is_nan()).then(|| {
+                    let (x, y) = at(px, py);
+                    scene.point(&scene.along(view, x, y, t), &mut last)
+                });
+                // Supersample where a neighbour differs in hitting the shell (silhouette)
+                // or where the pixel lies on the depth map (engraving finer than a pixel).
+                let edge = || {
+                    [(-1, 0), (1, 0), (0, -1), (0, 1)].iter().any(|&(dx, dy)| {
+                        let (qx, qy) = (px as i64 + dx, py as i64 + dy);
+                        qx >= 0
+                            && qy >= 0
+                            && (qx as usize) < w
+                            && (qy as usize) < h
+                            && hits[qy as usize * w + qx as usize].is_nan() == hit.is_some()
+                    })
+                };
+                let engraved = || hit.as_ref().is_some_and(|p| scene.engraved(p));
+                let centre = || match &hit {
+                    Some(p) => scene.shade(p),
+                    None => options.background,
+                };
+                let c = if n > 1 && (edge() || engraved()) {
+                    let (x, y) = at(px, py);
+                    let offset = |a: u32| ((f64::from(a) + 0.5) / f64::from(n) - 0.5) * pixel;
+                    if sub_rows.is_empty() {
+                        sub_rows = (0..n).map(|b| scene.row(view, y - offset(b))).collect();
+                    }
+                    let mut sum = [0u32; 3];
+                    for a in 0..n {
+                        for (b, row) in (0..n).zip(sub_rows.iter_mut()) {
+                            let (dx, dy) = (offset(a), offset(b));
+                            // The middle sub-ray is the pixel's own ray.
+                            let c = if dx == 0.0 && dy == 0.0 {
+                                centre()
+                            } else {
+                                scene.color(view, row, x + dx)
+                            };
+                            for (s, v) in sum.iter_mut().zip(c) {
+                                *s += u32::from(v);
+                            }
                         }
                     }
-                }
-                let nn = n * n;
-                sum.map(|s| ((s + nn / 2) / nn) as u8)
-            } else {
-                match hit {
-                    Some(p) => scene.shade(&p),
-                    None => options.background,
-                }
-            }
-        })
-        .collect();
-    let mut img = RgbImage::new(view.width, view.height);
-    for (k, c) in texels.iter().enumerate() {
-        img.put_pixel((k % w) as u32, (k / w) as u32, Rgb(*c));
-    }
-    img
-}
-
-/// First crossing of the ray into the shell: march through the shell's bounding
-/// cylinder in 0.2 mm steps (longer ones where the slab bounds allow), then bisect.
-fn intersect(
-    table: &MeridianTable,
-    origin: &Vector3,
-    dir: &Vector3,
-    length: f64,
-) -> Option<Vector3> {
-    const STEP: f64 = 0.2;
-    let (t_in, t_out) = table.bounds(origin, dir, length)?;
-    let mut prev = (t_in - 1e-3).max(0.0);
-    let mut g_prev = table.gap(&(origin + dir * prev));
-    if g_prev <= 0.0 {
-        return None;
-    }
-    while prev <= t_out {
-        // Leap where the shell is known to be far, else march.
-        let t = prev + table.safe_step(&(origin + dir * prev), dir).max(STEP);
-        let g = table.gap(&(origin + dir * t));
-        if g <= 0.0 {
-            // Regula falsi (Illinois) on the bracket, to far below a texel.
-            let (mut a, mut b, mut ga, mut gb) = (prev, t, g_prev, g);
-            let mut side = 0;
-            for _ in 0..40 {
-                let m = if ga > gb {
-                    ((a * gb - b * ga) / (gb - ga)).clamp(a, b)
+                    let nn = n * n;
+                    sum.map(|s| ((s + nn / 2) / nn) as u8)
                 } else {
-                    0.5 * (a + b)
+                    centre()
                 };
-                let gm = table.gap(&(origin + dir * m));
-                if gm > 0.0 {
-                    (a, ga) = (m, gm);
-                    if side > 0 {
-                        gb *= 0.5;
-                    }
-                    side = 1;
-                } else {
-                    (b, gb) = (m, gm);
-                    if side < 0 {
-                        ga *= 0.5;
-                    }
-                    side = -1;
-                }
-                if gm.abs() < 1e-7 {
-                    return Some(origin + dir * m);
-                }
-                if b - a < 1e-6 {
-                    break;
-                }
+                texel.copy_from_slice(&c);
             }
-            return Some(origin + dir * b);
-        }
-        (prev, g_prev) = (t, g);
-    }
-    None
+        });
+    RgbImage::from_raw(view.width, view.height, buf)
+        .unwrap_or_else(|| RgbImage::new(view.width, view.height))
 }
 
 const GAP: u32 = 8;
@@ -992,26 +869,5 @@ mod tests {
         assert_eq!(strip_layout(-0.1, 0.1, 1, 0.08), vec![(0.0, 0.1)]);
         let wide = strip_layout(0.0, 0.4, 4, 1.0);
         assert!((wide[0].1 - 0.15).abs() < 1e-12);
-    }
-
-    #[test]
-    fn rays_use_the_bounding_cylinder() {
-        let egg = shellcarve_core::Spheroid::new(57.0, 43.0).unwrap();
-        let table = MeridianTable::new(&egg);
-        let dir = Vector3::new(-1.0, 0.0, 0.0);
-        // Straight at the equator: enters at x = 21.5.
-        let hit = intersect(&table, &Vector3::new(40.0, 0.0, 0.0), &dir, 80.0).unwrap();
-        assert!((hit.x - 21.5).abs() < 1e-6);
-        // Above the pole, and beside the cylinder: misses.
-        assert!(intersect(&table, &Vector3::new(40.0, 0.0, 29.0), &dir, 80.0).is_none());
-        assert!(intersect(&table, &Vector3::new(40.0, 22.0, 0.0), &dir, 80.0).is_none());
-        // Near the pointed end the surface is well inside the cylinder.
-        let hit = intersect(&table, &Vector3::new(40.0, 0.0, 25.0), &dir, 80.0).unwrap();
-        let r = 21.5 * (1.0 - (25.0f64 / 28.5).powi(2)).sqrt();
-        assert!((hit.x - r).abs() < 1e-3, "{hit:?} vs {r}");
-        // Along the axis, from above.
-        let down = Vector3::new(0.0, 0.0, -1.0);
-        let hit = intersect(&table, &Vector3::new(0.0, 0.0, 40.0), &down, 80.0).unwrap();
-        assert!((hit.z - 28.5).abs() < 1e-3);
     }
 }
