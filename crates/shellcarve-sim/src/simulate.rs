@@ -426,10 +426,9 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         };
         let delta = 1.05 * (spread + tool_r) / shrink + 1e-6;
         let s = s_near;
-        let r_min = surface
-            .parallel_radius(s - delta)
-            .min(surface.parallel_radius(s + delta))
-            .min(m.r);
+        // The parallels within δ of s have radius at least r(s) − δ: s is arc length,
+        // so |dr/ds| ≤ 1.
+        let r_min = m.r - delta;
         let (t_lo, t_hi) = if r_min <= 2.0 * delta {
             (-PI, PI)
         } else {
