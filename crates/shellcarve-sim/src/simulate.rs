@@ -13,6 +13,9 @@ use crate::{SimError, SimOptions};
 
 /// Most sub-steps one move may be split into (a half turn at 0.05° needs 3600).
 const MAX_SUBSTEPS: usize = 100_000;
+/// Height of the tool's first footprint cell from the tip (mm); the rest of the tool is
+/// a second cell.
+const FOOTPRINT_FIRST_CELL: f64 = 1.0;
 /// Most footprint cells examined per sweep before the remaining cells are taken whole.
 const MAX_FOOTPRINT_CELLS: usize = 4096;
 /// Largest texel count along either grid direction.
@@ -349,7 +352,15 @@ fn wrap_theta(lo: f64, hi: f64, start: f64) -> Vec<(f64, f64)> {
 fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Option<Footprint> {
     let dlen = sw.d.norm();
     let d_unit = if dlen > 0.0 { sw.d / dlen } else { sw.d };
-    let mut stack = vec![(0.0f64, 1.0f64, 0.0f64, body.length())];
+    // The tool's first millimetre and the rest as separate cells from the start: an
+    // engraving immerses well under a millimetre, so the upper cell is usually dropped
+    // at once instead of being halved down to that size.
+    let length = body.length();
+    let first = FOOTPRINT_FIRST_CELL.min(length);
+    let mut stack = vec![(0.0f64, 1.0f64, 0.0f64, first)];
+    if length > first {
+        stack.push((0.0, 1.0, first, length));
+    }
     let mut budget = MAX_FOOTPRINT_CELLS;
     let mut fp: Option<Footprint> = None;
     let mut theta_ref: Option<f64> = None;
