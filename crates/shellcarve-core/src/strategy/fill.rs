@@ -2,8 +2,7 @@
 //! linked into zig-zags, with the reachable fraction of each glyph measured.
 
 use super::geometry::{
-    dist_to_segment, edges_of, inset_intervals, inside_intervals, winding_inside, y_extent, Edge,
-    SegmentGrid,
+    edges_of, inset_intervals, inside_intervals, winding_inside, y_extent, Edge, SegmentGrid,
 };
 use super::{describe_chars, Stroke, StrokePlan, COVERAGE_ERROR, COVERAGE_WARN};
 use crate::error::{CoreError, Result};
@@ -11,16 +10,14 @@ use crate::layout::{Glyph, Layout2d};
 use crate::math::Point2;
 use crate::tool::Tool;
 
-/// True when a disc of radius `r` moved along `p`–`q` stays inside the glyph.
-fn link_ok(edges: &[Edge], p: &Point2, q: &Point2, r: f64) -> bool {
+/// True when a disc of radius `r` moved along `p`–`q` stays inside the glyph (whose
+/// edges `grid` holds).
+fn link_ok(edges: &[Edge], grid: &SegmentGrid, p: &Point2, q: &Point2, r: f64) -> bool {
     let len = (q - p).norm();
     let n = (len / (0.05 * r)).ceil().max(1.0) as usize;
     (0..=n).all(|k| {
         let x = p + (q - p) * (k as f64 / n as f64);
-        winding_inside(edges, &x)
-            && edges
-                .iter()
-                .all(|(a, b)| dist_to_segment(&x, a, b) >= r * (1.0 - 1e-3))
+        winding_inside(edges, &x) && !grid.any_closer(&x, r * (1.0 - 1e-3))
     })
 }
 
@@ -143,6 +140,7 @@ pub(crate) fn link_lines(
     gi: usize,
     ch: char,
 ) -> Vec<Stroke> {
+    let grid = SegmentGrid::new(edges.to_vec(), r.max(1e-3));
     let mut used: Vec<Vec<bool>> = lines.iter().map(|(_, v)| vec![false; v.len()]).collect();
     let mut strokes = Vec::new();
     for start_line in 0..lines.len() {
@@ -165,7 +163,7 @@ pub(crate) fn link_lines(
                     // Continue in the opposite direction: enter at the near end.
                     let (entry, exit) = if forward { (e2, s2) } else { (s2, e2) };
                     let p = Point2::new(entry, ny);
-                    link_ok(edges, &end, &p, r).then_some((k, p, Point2::new(exit, ny)))
+                    link_ok(edges, &grid, &end, &p, r).then_some((k, p, Point2::new(exit, ny)))
                 });
                 let Some((k, p, q)) = next else { break };
                 used[line + 1][k] = true;

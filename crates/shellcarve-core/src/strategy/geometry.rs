@@ -259,13 +259,23 @@ impl SegmentGrid {
 
     /// True when some segment passes within `rho` of `p`.
     pub(crate) fn any_within(&self, p: &Point2, rho: f64) -> bool {
+        self.any_segment(p, rho, |d| d <= rho)
+    }
+
+    /// True when some segment passes closer than `rho` to `p`.
+    pub(crate) fn any_closer(&self, p: &Point2, rho: f64) -> bool {
+        self.any_segment(p, rho, |d| d < rho)
+    }
+
+    /// True when the distance to some segment within `rho` of `p` passes `test`.
+    fn any_segment(&self, p: &Point2, rho: f64, test: impl Fn(f64) -> bool) -> bool {
         let (i0, i1) = self.span(p.x - rho, p.x + rho, self.x0, self.nx);
         let (j0, j1) = self.span(p.y - rho, p.y + rho, self.y0, self.ny);
         (j0..=j1).any(|j| {
             (i0..=i1).any(|i| {
                 self.cells[j * self.nx + i].iter().any(|&k| {
                     let (a, b) = &self.segs[k];
-                    dist_to_segment(p, a, b) <= rho
+                    test(dist_to_segment(p, a, b))
                 })
             })
         })
