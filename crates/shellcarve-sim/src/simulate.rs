@@ -16,6 +16,12 @@ const MAX_SUBSTEPS: usize = 100_000;
 /// Height of the tool's first footprint cell from the tip (mm); the rest of the tool is
 /// a second cell.
 const FOOTPRINT_FIRST_CELL: f64 = 1.0;
+/// Largest half extent of a footprint leaf (mm): cells are split until the depth the
+/// curvature correction assumes for them overstates the true one by at most about
+/// 1.2 mm (a few percent of the box on an egg). With the first cell a millimetre tall
+/// (see [`FOOTPRINT_FIRST_CELL`]) a short sweep's first cell is already a leaf; finer
+/// splitting costs more queries than the tighter boxes save.
+const FOOTPRINT_DEPTH_LEAF: f64 = 0.6;
 /// Most footprint cells examined per sweep before the remaining cells are taken whole.
 const MAX_FOOTPRINT_CELLS: usize = 4096;
 /// Largest texel count along either grid direction.
@@ -391,7 +397,7 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         let across = |v: &Vector3| (v - n * v.dot(&n)).norm();
         let (across_u, across_h) = (0.5 * lu * across(&d_unit), 0.5 * lh * across(&sw.a));
         let leaf = (1.5 * texel).max(0.2 * tool_r).max(0.005);
-        let deep_leaf = leaf.max(0.15);
+        let deep_leaf = leaf.max(FOOTPRINT_DEPTH_LEAF);
         if budget > 0 && (across_u + across_h > leaf || half > deep_leaf) {
             let split_u = if across_u + across_h > leaf {
                 across_u >= across_h
