@@ -22,6 +22,8 @@ const FOOTPRINT_FIRST_CELL: f64 = 1.0;
 /// (see [`FOOTPRINT_FIRST_CELL`]) a short sweep's first cell is already a leaf; finer
 /// splitting costs more queries than the tighter boxes save.
 const FOOTPRINT_DEPTH_LEAF: f64 = 0.6;
+/// Largest half extent of a footprint leaf where the tool widens within it (mm).
+const FOOTPRINT_CONE_LEAF: f64 = 0.15;
 /// Most footprint cells examined per sweep before the remaining cells are taken whole.
 const MAX_FOOTPRINT_CELLS: usize = 4096;
 /// Largest texel count along either grid direction.
@@ -397,7 +399,16 @@ fn footprint(surface: &dyn Surface, body: &Body, sw: &Sweep, texel: f64) -> Opti
         let across = |v: &Vector3| (v - n * v.dot(&n)).norm();
         let (across_u, across_h) = (0.5 * lu * across(&d_unit), 0.5 * lh * across(&sw.a));
         let leaf = (1.5 * texel).max(0.2 * tool_r).max(0.005);
-        let deep_leaf = leaf.max(FOOTPRINT_DEPTH_LEAF);
+        // The box takes the tool's radius at the cell's top, so where the tool still
+        // widens in the cell's upper half (a cone) cells stay short enough for a tight
+        // box; where it does not (a ball and its shank, a flat), only the depth
+        // estimate limits them.
+        let widens = tool_r - body.radius_at(hc) > 0.5 * leaf;
+        let deep_leaf = leaf.max(if widens {
+            FOOTPRINT_CONE_LEAF
+        } else {
+            FOOTPRINT_DEPTH_LEAF
+        });
         if budget > 0 && (across_u + across_h > leaf || half > deep_leaf) {
             let split_u = if across_u + across_h > leaf {
                 across_u >= across_h
