@@ -449,17 +449,8 @@ impl SurfaceMap {
         let ((s0, r0, d0), (s1, r1, d1)) = (self.meridian[k], self.meridian[k + 1]);
         let h = s1 - s0;
         let t = ((s - s0) / h).clamp(0.0, 1.0);
-        let (t2, t3) = (t * t, t * t * t);
-        let r = (2.0 * t3 - 3.0 * t2 + 1.0) * r0
-            + (t3 - 2.0 * t2 + t) * h * d0
-            + (-2.0 * t3 + 3.0 * t2) * r1
-            + (t3 - t2) * h * d1;
-        let dr = ((6.0 * t2 - 6.0 * t) * r0
-            + (3.0 * t2 - 4.0 * t + 1.0) * h * d0
-            + (-6.0 * t2 + 6.0 * t) * r1
-            + (3.0 * t2 - 2.0 * t) * h * d1)
-            / h;
-        (r, dr)
+        let (r, dr) = crate::math::cubic_hermite(t, r0, h * d0, r1, h * d1);
+        (r, dr / h)
     }
 
     /// The text-plane line that the parallel at arc length `s` shows, and how its
@@ -539,13 +530,7 @@ impl SurfaceMap {
                 // Cubic Hermite in u: ds/du = r(s) at both nodes.
                 let h = u1 - u0;
                 let t = (u - u0) / h;
-                let (t2, t3) = (t * t, t * t * t);
-                Some(
-                    (2.0 * t3 - 3.0 * t2 + 1.0) * s0
-                        + (t3 - 2.0 * t2 + t) * h * r0
-                        + (-2.0 * t3 + 3.0 * t2) * s1
-                        + (t3 - t2) * h * r1,
-                )
+                Some(crate::math::cubic_hermite(t, s0, h * r0, s1, h * r1).0)
             }
         }
     }
@@ -575,12 +560,8 @@ impl SurfaceMap {
                 let ((u0, s0, r0), (u1, s1, r1)) = (self.table[k], self.table[k + 1]);
                 let h = s1 - s0;
                 let t = ((s - s0) / h).clamp(0.0, 1.0);
-                let (t2, t3) = (t * t, t * t * t);
                 // Cubic Hermite in s: du/ds = 1/r(s) at both nodes.
-                let u = (2.0 * t3 - 3.0 * t2 + 1.0) * u0
-                    + (t3 - 2.0 * t2 + t) * h / r0
-                    + (-2.0 * t3 + 3.0 * t2) * u1
-                    + (t3 - t2) * h / r1;
+                let (u, _) = crate::math::cubic_hermite(t, u0, h / r0, u1, h / r1);
                 u * self.r0
             }
         }

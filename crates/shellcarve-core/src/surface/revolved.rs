@@ -361,17 +361,13 @@ impl<C: MeridianCurve> Revolved<C> {
     /// its derivative with respect to φ.
     fn hermite(&self, k: usize, t: f64) -> (f64, f64) {
         let h = PI / ARC_TABLE_INTERVALS as f64;
-        let (s0, s1) = (self.table[k], self.table[k + 1]);
-        let (v0, v1) = (self.speeds[k] * h, self.speeds[k + 1] * h);
-        let (t2, t3) = (t * t, t * t * t);
-        let value = (2.0 * t3 - 3.0 * t2 + 1.0) * s0
-            + (t3 - 2.0 * t2 + t) * v0
-            + (-2.0 * t3 + 3.0 * t2) * s1
-            + (t3 - t2) * v1;
-        let slope = (6.0 * t2 - 6.0 * t) * s0
-            + (3.0 * t2 - 4.0 * t + 1.0) * v0
-            + (-6.0 * t2 + 6.0 * t) * s1
-            + (3.0 * t2 - 2.0 * t) * v1;
+        let (value, slope) = crate::math::cubic_hermite(
+            t,
+            self.table[k],
+            self.speeds[k] * h,
+            self.table[k + 1],
+            self.speeds[k + 1] * h,
+        );
         (value, slope / h)
     }
 
