@@ -726,6 +726,27 @@ impl SurfaceMap {
     }
 }
 
+/// The largest distortion of the singular values `stretch` gives on an `(n + 1)²` grid
+/// over the box `[x_min, x_max, y_min, y_max]` of the text plane.
+fn worst_over_box(
+    [x_min, x_max, y_min, y_max]: [f64; 4],
+    n: usize,
+    stretch: impl Fn(&Point2) -> (f64, f64),
+) -> MapDistortion {
+    let mut worst = MapDistortion::default();
+    for i in 0..=n {
+        for j in 0..=n {
+            let p = Point2::new(
+                x_min + (x_max - x_min) * i as f64 / n as f64,
+                y_min + (y_max - y_min) * j as f64 / n as f64,
+            );
+            let (a, b) = stretch(&p);
+            worst = worst.max(MapDistortion::from_stretch(a, b));
+        }
+    }
+    worst
+}
+
 /// Largest arc-length step of the geodesic integration (mm).
 const GEODESIC_STEP: f64 = 0.05;
 /// Spacing of the points a layout's outlines are resampled at before mapping them
@@ -870,18 +891,7 @@ impl SurfaceMap {
     }
 
     fn patch_distortion(&self, x_min: f64, x_max: f64, y_min: f64, y_max: f64) -> MapDistortion {
-        let mut worst = MapDistortion::default();
-        for i in 0..=6 {
-            for j in 0..=6 {
-                let p = Point2::new(
-                    x_min + (x_max - x_min) * i as f64 / 6.0,
-                    y_min + (y_max - y_min) * j as f64 / 6.0,
-                );
-                let (a, b) = self.patch_stretch(&p);
-                worst = worst.max(MapDistortion::from_stretch(a, b));
-            }
-        }
-        worst
+        worst_over_box([x_min, x_max, y_min, y_max], 6, |p| self.patch_stretch(p))
     }
 
     /// [`SurfaceMap::check_fit`] for the patch map: the block (centred on the point)
@@ -922,23 +932,15 @@ impl SurfaceMap {
     /// The largest distortion of a pole map over a box: along the meridians (from the
     /// pole) lengths are kept, across them they scale by `r(s)/ρ`.
     fn pole_distortion(&self, x_min: f64, x_max: f64, y_min: f64, y_max: f64) -> MapDistortion {
-        let mut worst = MapDistortion::default();
-        for i in 0..=8 {
-            for j in 0..=8 {
-                let p = Point2::new(
-                    x_min + (x_max - x_min) * i as f64 / 8.0,
-                    y_min + (y_max - y_min) * j as f64 / 8.0,
-                );
-                let rho = p.coords.norm();
-                let across = if rho > 1e-9 {
-                    self.r_at(self.map(&p).s).0 / rho
-                } else {
-                    1.0
-                };
-                worst = worst.max(MapDistortion::from_stretch(across, 1.0));
-            }
-        }
-        worst
+        worst_over_box([x_min, x_max, y_min, y_max], 8, |p| {
+            let rho = p.coords.norm();
+            let across = if rho > 1e-9 {
+                self.r_at(self.map(p).s).0 / rho
+            } else {
+                1.0
+            };
+            (across, 1.0)
+        })
     }
 
     /// [`SurfaceMap::check_fit`] for a pole map: the block, centred on the pole, must
