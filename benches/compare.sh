@@ -20,8 +20,9 @@
 #             held along +Y; FreeCAD cuts the same moves flattened onto a box stock
 #             (X, Z -> X, Y; depth below the egg's surface -> Z below the stock top).
 #             Prints blocks per second of each and the ratio. Then the same flat
-#             program through `shellcarve simulate --stock box:22x12x3` (the Z-map,
-#             exact depths per texel): seconds against FreeCAD's (target >= 10x),
+#             program through the Z-map of `shellcarve simulate --stock box:22x12x3`
+#             (exact depths per texel; timed in one process like FreeCAD's, by
+#             examples/removal_scaling.rs): seconds against FreeCAD's (target >= 10x),
 #             and the area cut and volume removed by each, from FreeCAD's result
 #             mesh (untimed), to show both did the whole job. Needs `freecadcmd`
 #             (Debian: apt-get install freecad-python3).
@@ -41,14 +42,15 @@
 # goes on. Environment: LINES (default 1000000) blocks of the five-axis program,
 # FREECAD_BLOCKS (default 200000), KEEP=1 keeps the scratch directory, CARGO (cargo).
 # The machine should be otherwise idle: every figure is one wall-clock run (the
-# removal runs, FreeCAD's PathSim and the Z-map take the fastest of REPEAT, default 1).
+# removal runs, FreeCAD's PathSim and the Z-map take the fastest of REPEAT runs in one
+# process, default 3).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CARGO=${CARGO:-cargo}
 LINES=${LINES:-1000000}
 FREECAD_BLOCKS=${FREECAD_BLOCKS:-200000}
-REPEAT=${REPEAT:-1}
+REPEAT=${REPEAT:-3}
 PARTS=("$@")
 [[ ${#PARTS[@]} -eq 0 ]] && PARTS=(gcode removal freecad inkscape)
 
@@ -227,24 +229,23 @@ PY
     printf '  speed of shellcarve against FreeCAD (simulation only): %.3gx (%s)\n' "$ratio" \
         "$(awk "BEGIN { print ($ratio >= 1) ? \"ours faster\" : \"FreeCAD faster\" }")"
     # Like for like: the same flat program through shellcarve's Z-map (exact depths
-    # per texel, where FreeCAD's are within half a grid cell). "simulated in" times
-    # simulate_zmap alone (not reading the G-code), the fastest of REPEAT runs like
-    # FreeCAD's.
-    local zmap zs="" z k
-    for ((k = 0; k < REPEAT; k++)); do
-        zmap=$("$BIN/shellcarve" simulate "$WORK/flat.ngc" --stock box:22x12x3 \
-            --tool ball:0.2 --texel 0.02 2>/dev/null || true)
-        z=$(sed -n 's/^simulated in \([0-9.]*\) s$/\1/p' <<<"$zmap")
-        [[ -n $z ]] && zs=$(awk -v a="$zs" -v b="$z" 'BEGIN { print (a == "" || b < a) ? b : a }')
-    done
-    if [[ -z $zs ]]; then
+    # per texel, where FreeCAD's are within half a grid cell), timed as FreeCAD's is:
+    # simulate_zmap alone (not reading the G-code), in one process, the fastest of
+    # REPEAT runs. One `shellcarve simulate --stock` process gives the area and volume
+    # (and its own time, a single cold run).
+    local zmap zs
+    zs=$(field seconds "$("$EX/removal_scaling" --program "$WORK/flat.ngc" \
+        --stock box:22x12x3 --tool ball:0.2 --texel 0.02 --repeat "$REPEAT" || true)")
+    zmap=$("$BIN/shellcarve" simulate "$WORK/flat.ngc" --stock box:22x12x3 \
+        --tool ball:0.2 --texel 0.02 2>/dev/null || true)
+    if [[ -z $zs || -z $zmap ]]; then
         skip "shellcarve simulate --stock failed on the flat program"
         return
     fi
     local area removed
     area=$(sed -n 's/^cut area: \([0-9.]*\) mm².*/\1/p' <<<"$zmap")
     removed=$(sed -n 's/.*removed volume: \([0-9.]*\) mm³.*/\1/p' <<<"$zmap")
-    echo "  shellcarve Z-map, same flat program: seconds=$zs cut_area=$area removed=$removed"
+    echo "  shellcarve Z-map, same flat program: seconds=$zs cut_area=$area removed=$removed (one cold process: $(sed -n 's/^simulated in \([0-9.]*\) s$/\1/p' <<<"$zmap") s)"
     # The same job: both cut the same area (FreeCAD's volume is smaller, its tool
     # profile being sampled on the grid and its mesh merging cells within a step).
     local fa

@@ -2,7 +2,7 @@
 //! scales with threads and with the swept area (`benches/compare.sh` runs it).
 //!
 //! ```text
-//! cargo run --release --example removal_scaling -- [--threads N] [--texel MM] [--chars N] [--repeat N] [--program FILE.ngc]
+//! cargo run --release --example removal_scaling -- [--threads N] [--texel MM] [--chars N] [--repeat N] [--program FILE.ngc] [--stock box:XxYxZ --tool SPEC]
 //! ```
 //!
 //! The motion is the reference job's (the first `--chars` characters of the reference
@@ -13,9 +13,15 @@
 //! (default 3), and the fastest run is printed as one `key=value` line: threads, texel,
 //! chars, blocks (motion blocks of the program), swept (texels under the cut), seconds,
 //! texels_per_s and blocks_per_s.
+//!
+//! With `--stock box:XxYxZ` the program (`--program`, three-axis) is cut into that
+//! box by the Z-map, [`shellcarve::shellcarve_sim::simulate_zmap`], with the tool
+//! `--tool` (default the reference job's), as `shellcarve simulate --stock` does;
+//! only the Z-map is timed.
 
 use std::time::Instant;
 
+use shellcarve::shellcarve_core::Tool;
 use shellcarve::shellcarve_core::{
     auto_cap_height, engrave_strokes, layout_text, plan_strokes, EggSpec, EngraveOptions, Font,
     LayoutOptions, Strategy, StrategyOptions, Surface, SurfaceMap,
@@ -24,7 +30,7 @@ use shellcarve::shellcarve_gcode::{emit_for_machine, interpret, Dialect, Interpr
 use shellcarve::shellcarve_kinematics::{
     machine_by_name, plan_program, sample_motion, Machine, PlanOptions, SampleOptions,
 };
-use shellcarve::shellcarve_sim::{simulate, SimOptions, DEFAULT_TEXEL};
+use shellcarve::shellcarve_sim::{simulate, simulate_zmap, BoxStock, SimOptions, DEFAULT_TEXEL};
 use shellcarve::{DEFAULT_MACHINE, DEFAULT_TOOL, REFERENCE_PHRASE};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -33,6 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut chars = REFERENCE_PHRASE.chars().count();
     let mut repeat = 3usize;
     let mut program_file: Option<std::path::PathBuf> = None;
+    let mut stock: Option<BoxStock> = None;
+    let mut tool = DEFAULT_TOOL;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -42,6 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--chars" => chars = value.parse()?,
             "--repeat" => repeat = value.parse::<usize>()?.max(1),
             "--program" => program_file = Some(value.into()),
+            "--stock" => stock = Some(BoxStock::parse(&value)?),
+            "--tool" => tool = Tool::parse(&value)?,
             _ => return Err(format!("unknown option {flag}").into()),
         }
     }
@@ -64,12 +74,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut swept = 0;
     for _ in 0..repeat {
         let start = Instant::now();
-        let map = simulate(surface.as_ref(), &DEFAULT_TOOL, &motion, &options)?;
-        best = best.min(start.elapsed().as_secs_f64());
-        swept = map.count_above(0.0);
+        // Only the simulation is timed, not the count.
+        swept = match &stock {
+            Some(stock) => {
+                let map = simulate_zmap(stock, &tool, &motion, &options)?;
+                best = best.min(start.elapsed().as_secs_f64());
+                map.count_above(0.0)
+            }
+            None => {
+                let map = simulate(surface.as_ref(), &tool, &motion, &options)?;
+                best = best.min(start.elapsed().as_secs_f64());
+                map.count_above(0.0)
+            }
+        };
     }
     println!(
-        "threads={} texel={texel} chars={} blocks={} swept={swept} seconds={best:.3} texels_per_s={:.0} blocks_per_s={:.0}",
+        "threads={} texel={texel} chars={} blocks={} swept={swept} seconds={best:.4} texels_per_s={:.0} blocks_per_s={:.0}",
         threads.map_or_else(|| "all".to_string(), |t| t.to_string()),
         if program_file.is_some() { 0 } else { chars },
         program.moves.len(),

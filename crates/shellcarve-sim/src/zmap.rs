@@ -302,8 +302,9 @@ impl ZMap {
 /// unknown. Each texel's depth is the exact maximum over the moves of the depth the
 /// move's sweep reaches above it, in closed form (the minimum of a convex function of
 /// the position along the move, found among its end points, stationary points and
-/// kinks). Moves are binned to the 64×64-texel tiles their XY footprints touch, and
-/// tiles are evaluated in parallel with rayon (`options.threads`).
+/// kinks). Runs of consecutive moves whose XY footprints touch the same 64×64-texel
+/// tiles are binned to those tiles, and tiles are evaluated in parallel with rayon
+/// (`options.threads`).
 ///
 /// Most texels under a move are not evaluated for it: where the move provably cuts
 /// no deeper than its neighbour in the program (beyond an end, where the sweep is
@@ -373,9 +374,9 @@ fn run(
     let tiles_x = width.div_ceil(TILE);
     let tiles_total = tiles_x.saturating_mul(height.div_ceil(TILE));
 
-    // Every pose finite, its axis +Z (no roots: |a_xy| ≤ tilt·|a| squared), checked
-    // in parallel; the first bad one reported.
-    let check = |(index, m): (usize, &shellcarve_core::Move)| {
+    // Every pose finite, its axis +Z (no roots: |a_xy| ≤ tilt·|a| squared); the tips
+    // copied out, compact for the passes that follow.
+    let check = |index: usize, m: &shellcarve_core::Move| {
         let a = m.pose.axis.into_inner();
         let tip = [m.pose.tip.x, m.pose.tip.y, m.pose.tip.z];
         let xy2 = a.x * a.x + a.y * a.y;
@@ -397,19 +398,7 @@ fn run(
         }
         Ok(tip)
     };
-    if !motion
-        .moves
-        .par_iter()
-        .enumerate()
-        .all(|m| check(m).is_ok())
-    {
-        // Report the first bad move.
-        motion
-            .moves
-            .iter()
-            .enumerate()
-            .try_for_each(|m| check(m).map(|_| ()))?;
-    }
+    let tips = tips_of(&motion.moves, check)?;
     let grid = Grid {
         profile: *profile,
         stock_z: stock.z,
@@ -418,9 +407,9 @@ fn run(
         width,
         height,
         tiles_x,
-        moves: &motion.moves,
+        tips: &tips,
     };
-    let bins = bin_sweeps(&grid, tiles_total, options.max_tiles).map_err(too_large)?;
+    let bins = bin_sweeps(&grid, tiles_total, options.max_tiles, &too_large)?;
     let finished = AtomicUsize::new(0);
     let n_tiles = bins.keys.len();
     if let Some(p) = &options.progress {
@@ -428,15 +417,17 @@ fn run(
     }
     let done: Vec<TileOut> = (0..n_tiles)
         .into_par_iter()
-        .map(|b| {
-            let list = &bins.members[bins.starts[b]..bins.starts[b + 1]];
-            let out = cut_tile(&grid, bins.keys[b], list, &bins.feet);
-            if let Some(p) = &options.progress {
-                let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                p.report(n, n_tiles);
-            }
-            out
-        })
+        .map_init(
+            || vec![0.0; TILE_TEXELS],
+            |raw, b| {
+                let out = cut_tile(&grid, bins.keys[b], bins.runs_of(b), raw);
+                if let Some(p) = &options.progress {
+                    let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+                    p.report(n, n_tiles);
+                }
+                out
+            },
+        )
         .collect();
 
     let mut tiles = BTreeMap::new();
@@ -466,6 +457,33 @@ fn run(
             deepest,
         }),
     })
+}
+
+/// The tips `check` returns for `moves`, in parallel blocks; the error for the first
+/// move it refuses.
+fn tips_of<F>(moves: &[shellcarve_core::Move], check: F) -> Result<Vec<[f64; 3]>, SimError>
+where
+    F: Fn(usize, &shellcarve_core::Move) -> Result<[f64; 3], SimError> + Sync,
+{
+    const BLOCK: usize = 4096;
+    let mut tips = vec![[0.0; 3]; moves.len()];
+    let first_bad = tips
+        .par_chunks_mut(BLOCK)
+        .zip(moves.par_chunks(BLOCK))
+        .enumerate()
+        .find_map_first(|(b, (out, block))| {
+            for (i, (tip, m)) in out.iter_mut().zip(block).enumerate() {
+                match check(b * BLOCK + i, m) {
+                    Ok(t) => *tip = t,
+                    Err(e) => return Some(e),
+                }
+            }
+            None
+        });
+    match first_bad {
+        Some(e) => Err(e),
+        None => Ok(tips),
+    }
 }
 
 #[cfg(test)]

@@ -3,36 +3,16 @@
 //! cannot cut deeper than the neighbour does.
 
 use rayon::prelude::*;
-use shellcarve_core::Move;
 
 use super::sweep::{Profile, Segment};
 use crate::depth_map::TILE;
-
-use super::TILE_TEXELS;
+use crate::SimError;
 
 /// A finished tile: depths, and the bottom breach in it `(texels, first move, deepest)`.
 pub(super) type TileOut = (usize, Option<Box<[f32]>>, Option<(usize, usize, f64)>);
 
 /// A sweep's reach at the top face (mm) and texel rectangle `(i0, i1, j0, j1)`.
 pub(super) type Footprint = (f64, [usize; 4]);
-
-/// A [`Footprint`] stored compactly; a negative reach for none.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Foot {
-    reach: f64,
-    rect: [u32; 4],
-}
-
-impl Foot {
-    const NONE: Self = Self {
-        reach: -1.0,
-        rect: [0; 4],
-    };
-
-    fn get(self) -> Option<Footprint> {
-        (self.reach >= 0.0).then(|| (self.reach, self.rect.map(|v| v as usize)))
-    }
-}
 
 /// The grid and what every tile needs to know.
 #[derive(Debug)]
@@ -45,24 +25,24 @@ pub(super) struct Grid<'a> {
     pub(super) width: usize,
     pub(super) height: usize,
     pub(super) tiles_x: usize,
-    /// The motion (tips only are read).
-    pub(super) moves: &'a [Move],
+    /// The tips of the moves, `[x, y, z]`.
+    pub(super) tips: &'a [[f64; 3]],
 }
 
 impl Grid<'_> {
-    /// Reach of sweep `k` (from tip `k − 1` to tip `k`) at the top face and the texel
-    /// rectangle `(i0, i1, j0, j1)`, half-open, it can cut; `None` when it stays
-    /// above the top or off the grid.
-    fn footprint(&self, k: usize) -> Option<Footprint> {
-        let (p0, p1) = (
-            tip(self.moves.get(k.checked_sub(1)?)?),
-            tip(self.moves.get(k)?),
-        );
+    /// Tips of sweep `k` (from tip `k − 1` to tip `k`) and its reach at the top face:
+    /// how far from the tip's path it can cut; `None` when it stays above the top.
+    #[inline]
+    fn reach(&self, k: usize) -> Option<([f64; 3], [f64; 3], f64)> {
+        let (p0, p1) = (*self.tips.get(k.checked_sub(1)?)?, *self.tips.get(k)?);
         let zmin = p0[2].min(p1[2]);
-        if zmin >= 0.0 {
-            return None;
-        }
-        let reach = self.profile.reach2(-zmin).sqrt();
+        (zmin < 0.0).then(|| (p0, p1, self.profile.reach2(-zmin).sqrt()))
+    }
+
+    /// Reach of sweep `k` at the top face and the texel rectangle `(i0, i1, j0, j1)`,
+    /// half-open, it can cut; `None` when it stays above the top or off the grid.
+    fn footprint(&self, k: usize) -> Option<Footprint> {
+        let (p0, p1, reach) = self.reach(k)?;
         let grow = reach + 1e-6;
         let it = self.inv_texel;
         let lo = |v: f64| floor_i((v - grow) * it).saturating_add(1).max(0) as usize;
@@ -78,12 +58,6 @@ impl Grid<'_> {
     }
 }
 
-/// The tip of a move as `[x, y, z]`.
-#[inline]
-fn tip(m: &Move) -> [f64; 3] {
-    [m.pose.tip.x, m.pose.tip.y, m.pose.tip.z]
-}
-
 /// `⌊x⌋` as an integer, saturating far outside the grid (and 0 for NaN): no libm call.
 #[inline]
 fn floor_i(x: f64) -> i64 {
@@ -96,38 +70,110 @@ fn floor_i(x: f64) -> i64 {
     }
 }
 
-/// Sweeps grouped by tile: tile `keys[b]` holds the sweeps
-/// `members[starts[b]..starts[b + 1]]` (each named by the index of the move that
-/// ends it), in motion order; keys ascend.
+/// Sweeps in a block that [`bin_sweeps`] scans on one thread.
+const BLOCK: usize = 1024;
+/// Most sweeps in one [`Run`].
+const RUN_MAX: usize = 64;
+
+/// Consecutive sweeps `start..end` binned together, and the tiles `[ti0, ti1, tj0,
+/// tj1]` (half-open) that the footprint of each of them touches (sweeps between them
+/// with no footprint cut nothing). Binning runs instead of single sweeps keeps the
+/// lists short: a tile of a hatch holds a few dozen runs of a few dozen sweeps.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Run {
+    start: usize,
+    end: usize,
+    tiles: [usize; 4],
+}
+
+/// Runs grouped by tile: tile `keys[b]` holds the runs
+/// `members[starts[b]..starts[b + 1]]` (indices into `runs`), in motion order; keys
+/// ascend.
 #[derive(Debug)]
 pub(super) struct Bins {
     pub(super) keys: Vec<usize>,
     pub(super) starts: Vec<usize>,
     pub(super) members: Vec<usize>,
-    /// [`Grid::footprint`] of every sweep, by index.
-    pub(super) feet: Vec<Foot>,
+    pub(super) runs: Vec<Run>,
 }
 
-/// Groups the sweeps by the tiles their footprints touch: the footprints in
-/// parallel, then one pass in motion order into a list per tile (indexed directly
-/// when the grid has few tiles, through a map otherwise). `Err(tiles)` when one sweep
-/// or all of them together touch more than `max_tiles` tiles.
+impl Bins {
+    /// The runs binned to the tile at position `b` of `keys`.
+    pub(super) fn runs_of(&self, b: usize) -> impl Iterator<Item = &Run> + '_ {
+        self.members[self.starts[b]..self.starts[b + 1]]
+            .iter()
+            .map(|&r| &self.runs[r])
+    }
+}
+
+/// What one block of sweeps gives [`bin_sweeps`]: its runs, and the tile count of
+/// the first sweep in it that touches too many.
+#[derive(Debug, Default)]
+struct BlockOut {
+    runs: Vec<Run>,
+    too_many: Option<usize>,
+}
+
+/// Groups the sweeps into runs of consecutive sweeps that touch the same tiles,
+/// binned to those tiles: blocks of sweeps in parallel, then one pass over the runs
+/// in motion order into a list per tile (indexed directly when the grid has few
+/// tiles, through a map otherwise).
+///
+/// # Errors
+///
+/// `too_large(tiles)` when one sweep or all of them together touch more than
+/// `max_tiles` tiles.
 pub(super) fn bin_sweeps(
     g: &Grid<'_>,
     tiles_total: usize,
     max_tiles: usize,
-) -> Result<Bins, usize> {
-    let feet: Vec<Foot> = (0..g.moves.len())
+    too_large: &dyn Fn(usize) -> SimError,
+) -> Result<Bins, SimError> {
+    let n = g.tips.len();
+    let blocks: Vec<BlockOut> = (0..n.div_ceil(BLOCK))
         .into_par_iter()
-        .map(|k| match g.footprint(k) {
-            // Texel indices are below 1e8 (MAX_GRID_SIDE).
-            Some((reach, r)) => Foot {
-                reach,
-                rect: r.map(|v| v as u32),
-            },
-            _ => Foot::NONE,
+        .map(|b| {
+            let mut out = BlockOut::default();
+            let mut open: Option<Run> = None;
+            for k in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                if out.too_many.is_some() {
+                    break;
+                }
+                let Some((_, [i0, i1, j0, j1])) = g.footprint(k) else {
+                    continue;
+                };
+                let t = [
+                    i0 / TILE,
+                    (i1 - 1) / TILE + 1,
+                    j0 / TILE,
+                    (j1 - 1) / TILE + 1,
+                ];
+                let count = (t[1] - t[0]).saturating_mul(t[3] - t[2]);
+                if count > max_tiles {
+                    out.too_many = Some(count);
+                    continue;
+                }
+                if let Some(run) = &mut open {
+                    if k - run.start < RUN_MAX && run.tiles == t {
+                        run.end = k + 1;
+                        continue;
+                    }
+                    out.runs.push(*run);
+                }
+                open = Some(Run {
+                    start: k,
+                    end: k + 1,
+                    tiles: t,
+                });
+            }
+            out.runs.extend(open);
+            out
         })
         .collect();
+    if let Some(count) = blocks.iter().find_map(|b| b.too_many) {
+        return Err(too_large(count));
+    }
+    let runs: Vec<Run> = blocks.into_iter().flat_map(|b| b.runs).collect();
     let dense = tiles_total <= (1 << 20);
     let mut lists: Vec<Vec<usize>> = Vec::new();
     if dense {
@@ -135,16 +181,8 @@ pub(super) fn bin_sweeps(
     }
     let mut sparse: std::collections::HashMap<usize, Vec<usize>> = Default::default();
     let mut distinct = 0usize;
-    for (k, foot) in feet.iter().enumerate() {
-        let Some((_, [i0, i1, j0, j1])) = foot.get() else {
-            continue;
-        };
-        let (ti0, ti1) = (i0 / TILE, (i1 - 1) / TILE + 1);
-        let (tj0, tj1) = (j0 / TILE, (j1 - 1) / TILE + 1);
-        let count = (ti1 - ti0).saturating_mul(tj1 - tj0);
-        if count > max_tiles {
-            return Err(count);
-        }
+    for (r, run) in runs.iter().enumerate() {
+        let [ti0, ti1, tj0, tj1] = run.tiles;
         for tj in tj0..tj1 {
             for ti in ti0..ti1 {
                 let key = tj * g.tiles_x + ti;
@@ -156,10 +194,10 @@ pub(super) fn bin_sweeps(
                 if list.is_empty() {
                     distinct += 1;
                     if distinct > max_tiles {
-                        return Err(distinct);
+                        return Err(too_large(distinct));
                     }
                 }
-                list.push(k);
+                list.push(r);
             }
         }
     }
@@ -177,7 +215,7 @@ pub(super) fn bin_sweeps(
         keys: Vec::with_capacity(keyed.len()),
         starts: Vec::with_capacity(keyed.len() + 1),
         members: Vec::new(),
-        feet,
+        runs,
     };
     for (key, list) in keyed {
         bins.keys.push(key);
@@ -276,7 +314,8 @@ fn half_line(a: f64, b: f64, inv_b: f64, t: f64, ge: bool) -> (i64, i64) {
     }
 }
 
-/// Evaluates the sweeps `list` binned into tile `key`, in motion order.
+/// Evaluates the sweeps of the `runs` binned into tile `key`, in motion order, on
+/// `raw` (a scratch buffer of the tile's texels, cleared first).
 ///
 /// For sweep `k`, a texel is left to a neighbour when the move provably cuts there
 /// no deeper than the neighbour does (see `Segment::ends_dominate`): beyond its end
@@ -288,45 +327,37 @@ fn half_line(a: f64, b: f64, inv_b: f64, t: f64, ge: bool) -> (i64, i64) {
 /// neighbour are collinear (then the conditions hold on every texel off the band).
 /// Sweeps that could cut through the bottom hand nothing over, so that the first
 /// move through it is found.
-pub(super) fn cut_tile(g: &Grid<'_>, key: usize, list: &[usize], feet: &[Foot]) -> TileOut {
+pub(super) fn cut_tile<'r>(
+    g: &Grid<'_>,
+    key: usize,
+    runs: impl Iterator<Item = &'r Run>,
+    raw: &mut [f64],
+) -> TileOut {
     let (i_base, j_base) = ((key % g.tiles_x) * TILE, (key / g.tiles_x) * TILE);
     let (i_end, j_end) = ((i_base + TILE).min(g.width), (j_base + TILE).min(g.height));
-    let mut raw = vec![0.0f64; TILE_TEXELS];
+    raw.fill(0.0);
     let mut first_breach = usize::MAX;
     let t = g.texel;
     let prof = &g.profile;
-    for &k in list {
-        let Some((reach, rect)) = feet.get(k).and_then(|f| f.get()) else {
+    for k in runs.flat_map(|r| r.start..r.end) {
+        // (The rectangle of the sweep's footprint is not needed here: the lines and
+        // spans below lie inside it.)
+        let Some((p0, p1, reach)) = g.reach(k) else {
             continue;
         };
-        let (p0, p1) = (tip(&g.moves[k - 1]), tip(&g.moves[k]));
         let orient = Oriented {
             columns: (p1[0] - p0[0]).abs() >= (p1[1] - p0[1]).abs(),
         };
         let (s0, s1) = (orient.of(p0), orient.of(p1));
         let d = [s1[0] - s0[0], s1[1] - s0[1], s1[2] - s0[2]];
         let seg = Segment::new(prof, s0, d);
-        // (along, line) texel ranges: of the footprint, and of this tile.
-        let (q_rect, l_rect, q_tile, l_tile) = if orient.columns {
-            (
-                (rect[2], rect[3]),
-                (rect[0], rect[1]),
-                (j_base, j_end),
-                (i_base, i_end),
-            )
+        // (along, line) texel ranges of this tile.
+        let (q_tile, l_tile) = if orient.columns {
+            ((j_base, j_end), (i_base, i_end))
         } else {
-            (
-                (rect[0], rect[1]),
-                (rect[2], rect[3]),
-                (i_base, i_end),
-                (j_base, j_end),
-            )
+            ((i_base, i_end), (j_base, j_end))
         };
-        let (q_lo, q_hi) = (q_rect.0.max(q_tile.0), q_rect.1.min(q_tile.1));
-        let (l_lo, l_hi) = (l_rect.0.max(l_tile.0), l_rect.1.min(l_tile.1));
-        if q_lo >= q_hi || l_lo >= l_hi {
-            continue;
-        }
+        let ((q_lo, q_hi), (l_lo, l_hi)) = (q_tile, l_tile);
 
         // Hand-overs to the neighbours, as (their oriented start and step, threshold).
         let breachable = -(p0[2].min(p1[2])) > g.stock_z;
@@ -335,7 +366,7 @@ pub(super) fn cut_tile(g: &Grid<'_>, key: usize, list: &[usize], feet: &[Foot]) 
         } else {
             seg.ends_dominate(prof)
         };
-        if k + 1 >= g.moves.len() {
+        if k + 1 >= g.tips.len() {
             after = f64::INFINITY;
         }
         if k < 2 {
@@ -344,7 +375,7 @@ pub(super) fn cut_tile(g: &Grid<'_>, key: usize, list: &[usize], feet: &[Foot]) 
         // A neighbour's oriented start and step, and whether it continues this move
         // in a straight line.
         let neighbour = |j: usize| {
-            let (a, b) = (orient.of(tip(&g.moves[j - 1])), orient.of(tip(&g.moves[j])));
+            let (a, b) = (orient.of(g.tips[j - 1]), orient.of(g.tips[j]));
             let nd = [b[0] - a[0], b[1] - a[1]];
             let collinear = d[0] * nd[1] - d[1] * nd[0] == 0.0 && d[0] * nd[0] + d[1] * nd[1] > 0.0;
             (a, nd, collinear)
@@ -367,7 +398,7 @@ pub(super) fn cut_tile(g: &Grid<'_>, key: usize, list: &[usize], feet: &[Foot]) 
         };
         let bk = t * d[0] * seg.inv_a;
         let inv_bk = if bk != 0.0 { 1.0 / bk } else { 0.0 };
-        let next = (after.is_finite() && k + 1 < g.moves.len()).then(|| neighbour(k + 1));
+        let next = (after.is_finite() && k + 1 < g.tips.len()).then(|| neighbour(k + 1));
         let prev = (before.is_finite() && k >= 2).then(|| neighbour(k - 1));
 
         // Lines that may hold texels this sweep must evaluate: the band of feet in
