@@ -782,16 +782,41 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         Some(fit) => motion.transformed(&fit.pose.inverse()),
         None => motion,
     };
-    let depth_map = shellcarve_sim::simulate(surface.as_ref(), &tool, &motion, &job.sim)?;
-    let stats = shellcarve_sim::depth_along_cuts(&depth_map, surface.as_ref(), &motion);
-    let rapids = shellcarve_sim::check_rapids(surface.as_ref(), &motion, job.rapid_clearance);
-    let holder = shellcarve_sim::check_holder(
-        surface.as_ref(),
-        &motion,
-        &job.holder,
-        shellcarve_sim::HOLDER_MIN_CLEARANCE,
+    // Grbl runs a G94 feed over all its axes together; LinuxCNC over XYZ.
+    let rule = if job.dialect == Dialect::Grbl4Axis {
+        FeedDistance::AllAxes
+    } else {
+        FeedDistance::Linuxcnc
+    };
+    // The checks of the motion and the program need no depth map: they run beside the
+    // simulation, on the core its parallel parts leave idle between them.
+    let checks = || ProgramChecks {
+        rapids: shellcarve_sim::check_rapids(surface.as_ref(), &motion, job.rapid_clearance),
+        holder: shellcarve_sim::check_holder(
+            surface.as_ref(),
+            &motion,
+            &job.holder,
+            shellcarve_sim::HOLDER_MIN_CLEARANCE,
+        ),
+        limits: check_program_limits(machine.as_ref(), &program),
+        blocks: count_blocks(&program),
+        timing: time_program_with(machine.as_ref(), &program, rule),
+        axis_ranges: axis_ranges(machine.as_ref(), &program),
+    };
+    let (depth_map, checks) = rayon::join(
+        || shellcarve_sim::simulate(surface.as_ref(), &tool, &motion, &job.sim),
+        checks,
     );
-    let limits = check_program_limits(machine.as_ref(), &program);
+    let depth_map = depth_map?;
+    let ProgramChecks {
+        rapids,
+        holder,
+        limits,
+        blocks: (rapid_blocks, feed_blocks),
+        timing,
+        axis_ranges,
+    } = checks;
+    let stats = shellcarve_sim::depth_along_cuts(&depth_map, surface.as_ref(), &motion);
     let window = [job.depth - job.depth_tol, job.depth + job.depth_tol];
 
     let mut failures = Vec::new();
@@ -876,14 +901,6 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         warnings.push(w);
     }
 
-    let (rapid_blocks, feed_blocks) = count_blocks(&program);
-    // Grbl runs a G94 feed over all its axes together; LinuxCNC over XYZ.
-    let rule = if job.dialect == Dialect::Grbl4Axis {
-        FeedDistance::AllAxes
-    } else {
-        FeedDistance::Linuxcnc
-    };
-    let timing = time_program_with(machine.as_ref(), &program, rule);
     let report = Report {
         command: "simulate".into(),
         text: None,
@@ -924,7 +941,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         max_path_deviation_mm: None,
         max_tilt_error_deg: None,
         feed_limited_moves: None,
-        axis_ranges: axis_ranges(machine.as_ref(), &program),
+        axis_ranges,
         coverage_min: None,
         map_scale_distortion: None,
         glyph_distortion: None,
@@ -953,6 +970,17 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         report,
         intended: None,
     })
+}
+
+/// What [`simulate`] checks of the motion and the program alone.
+struct ProgramChecks {
+    rapids: Vec<shellcarve_sim::RapidFinding>,
+    holder: Vec<shellcarve_sim::HolderFinding>,
+    limits: Vec<shellcarve_kinematics::KinematicsError>,
+    /// Rapid and feed blocks.
+    blocks: (usize, usize),
+    timing: shellcarve_kinematics::TimedProgram,
+    axis_ranges: BTreeMap<String, AxisRangeReport>,
 }
 
 fn count_blocks(program: &MachineProgram) -> (usize, usize) {

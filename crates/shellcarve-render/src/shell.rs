@@ -403,9 +403,11 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
     };
     let overviews = whole_egg_cameras(surface, &wanted, options);
     let top_depth = f64::from(map.max_depth()).max(0.05);
+    // The views side by side as well as each view's rows: a view's own serial parts
+    // (and its last rows) leave a core idle that the next view's rows take.
     let render = |views: &[(Camera, String)]| -> Vec<(RgbImage, String)> {
         views
-            .iter()
+            .par_iter()
             .map(|(v, label)| {
                 (
                     render_view(surface, &table, map, top_depth, v, options),
@@ -418,7 +420,8 @@ pub fn render_shell(surface: &dyn Surface, map: &DepthMap, options: &ShellViewOp
         .into_iter()
         .map(|v| (v, longitude_label(v.center_theta)))
         .collect();
-    compose(&render(&overviews), &render(&strips), options)
+    let (overviews, strips) = rayon::join(|| render(&overviews), || render(&strips));
+    compose(&overviews, &strips, options)
 }
 
 /// Whole-egg cameras for `(longitude, elevation, label)` triples, each

@@ -145,8 +145,9 @@ impl Body {
     /// [`Body::deepest`] for a caller that only needs answers above `floor`: the same
     /// value whenever that value exceeds `floor`; otherwise `None` or some value at
     /// most `floor`. Parts of the tool that cannot reach below `floor` on the line, by
-    /// two cheap bounds (height along the axis, and distance across the plane of the
-    /// sweep), are skipped without solving for them.
+    /// cheap bounds (height along the axis, distance across the plane of the sweep and,
+    /// for the frustum, the sweep's extent sideways in that plane), are skipped without
+    /// solving for them.
     #[cfg(test)]
     pub(crate) fn deepest_above(&self, q: &SweepQuery, floor: f64) -> Option<f64> {
         self.deepest_above_in(q, floor, &PreparedSweep::of(&q.a, &q.d))
@@ -188,7 +189,10 @@ impl Body {
         // When that radius stays below the shank's, the shank's cylinder cannot bound
         // any point deeper than the floor, and only the cone is solved.
         let with_shank = reach >= f.r_max;
-        let frustum = (t_max > floor && across.may_reach(reach, floor, t_max))
+        let may_reach = t_max > floor
+            && across.may_reach(reach, floor, t_max)
+            && plane.sideways_reach(q, reach, floor, t_max);
+        let frustum = may_reach
             .then(|| frustum_deepest(f, q, with_shank))
             .flatten();
         match (frustum, ball) {
@@ -200,12 +204,17 @@ impl Body {
 
 /// What the texels of one sweep share: the sweep's plane, spanned by the axis `a` and
 /// the motion `d` through the start tip (every point of the tool's sweep lies within
-/// the tool's radius of it), and the motion's direction and length.
+/// the tool's radius of it), the direction in that plane across the axis, and the
+/// motion's direction and length.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PreparedSweep {
     /// The plane's unit normal `m`, or `None` when the motion is (nearly) along the
     /// axis or zero.
     normal: Option<Vector3>,
+    /// The unit part `e` of the motion across the axis and the motion's length along
+    /// it, `d·e`, or `None` with the plane: every point of the sweep lies from `−ρ`
+    /// to `d·e + ρ` along `e` from the start tip, `ρ` the tool's radius there.
+    sideways: Option<(Vector3, f64)>,
     /// The motion's unit direction and length, or `None` for a motion too short to
     /// have one.
     direction: Option<(Vector3, f64)>,
@@ -217,8 +226,14 @@ impl PreparedSweep {
         let m = a.cross(d);
         let len = m.norm();
         let dd = d.norm_squared();
+        let normal = (len > 1e-9 * d.norm().max(1e-300) && len > 1e-12).then(|| m / len);
         Self {
-            normal: (len > 1e-9 * d.norm().max(1e-300) && len > 1e-12).then(|| m / len),
+            normal,
+            sideways: normal.map(|m| {
+                // Across the axis in the plane; `d·e` is `|a × d|` for a unit axis.
+                let e = m.cross(a);
+                (e, d.dot(&e))
+            }),
             direction: (dd > 1e-24).then(|| {
                 let dlen = dd.sqrt();
                 (d / dlen, dlen)
@@ -231,6 +246,17 @@ impl PreparedSweep {
         Across {
             offset: self.normal.map(|m| (m.dot(&q.w), m.dot(&q.n))),
         }
+    }
+
+    /// False only when no point of the texel's line with `t` in `[t_lo, t_hi]` lies
+    /// within `radius` (plus slack, and the feasibility slack on `u`) of the sweep's
+    /// extent along `e` (the line point at depth `t` lies `e·w − t·e·n` along it from
+    /// the start tip).
+    fn sideways_reach(&self, q: &SweepQuery, radius: f64, t_lo: f64, t_hi: f64) -> bool {
+        self.sideways.is_none_or(|(e, de)| {
+            let slack = radius + 1e-7 + FEAS_TOL * de;
+            line_meets(e.dot(&q.w), e.dot(&q.n), -slack, de + slack, t_lo, t_hi)
+        })
     }
 }
 
@@ -246,17 +272,20 @@ impl Across {
     /// False only when no line point with `t` in `[t_lo, t_hi]` lies within `radius`
     /// (plus slack) of the plane.
     fn may_reach(&self, radius: f64, t_lo: f64, t_hi: f64) -> bool {
-        let Some((mw, mn)) = self.offset else {
-            return true;
-        };
         let radius = radius + 1e-7;
-        if mn.abs() < 1e-300 {
-            return mw.abs() <= radius;
-        }
-        let (a, b) = ((mw - radius) / mn, (mw + radius) / mn);
-        let (lo, hi) = (a.min(b), a.max(b));
-        lo <= t_hi && hi >= t_lo
+        self.offset
+            .is_none_or(|(mw, mn)| line_meets(mw, mn, -radius, radius, t_lo, t_hi))
     }
+}
+
+/// Whether `c − t·k` lies in `[lo, hi]` for some `t` in `[t_lo, t_hi]`.
+fn line_meets(c: f64, k: f64, lo: f64, hi: f64, t_lo: f64, t_hi: f64) -> bool {
+    if k.abs() < 1e-300 {
+        return (lo..=hi).contains(&c);
+    }
+    let (a, b) = ((c - hi) / k, (c - lo) / k);
+    let (first, last) = (a.min(b), a.max(b));
+    first <= t_hi && last >= t_lo
 }
 
 /// The larger root of `a·t² + b·t + c = 0` and the smaller, when real.

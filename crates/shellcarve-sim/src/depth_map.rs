@@ -1,5 +1,6 @@
 //! The depth map: cut depth along the surface normal on a sparse (θ, s) grid.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use shellcarve_core::SurfaceCoord;
 
@@ -221,16 +222,21 @@ impl DepthMap {
         best
     }
 
-    /// The deepest texel: `(i, j, depth)`, or `None` when nothing is cut.
+    /// The deepest texel: `(i, j, depth)`, or `None` when nothing is cut. Of several
+    /// equally deep texels, the first in storage order (tile by tile).
     pub fn deepest(&self) -> Option<(usize, usize, f32)> {
+        // Each tile's deepest texel in parallel, then the first tile of the deepest.
+        let per_tile: Vec<Option<(usize, f32)>> = self
+            .tiles
+            .par_iter()
+            .map(|t| t.as_deref().and_then(tile_deepest))
+            .collect();
         let mut best: Option<(usize, usize, f32)> = None;
-        for (k, tile) in self.tiles.iter().enumerate() {
-            let Some(t) = tile else { continue };
-            let (ti, tj) = (k % self.tiles_x, k / self.tiles_x);
-            for (n, &v) in t.iter().enumerate() {
-                if v > 0.0 && best.is_none_or(|b| v > b.2) {
-                    best = Some((ti * TILE + n % TILE, tj * TILE + n / TILE, v));
-                }
+        for (k, found) in per_tile.into_iter().enumerate() {
+            let Some((n, v)) = found else { continue };
+            if best.is_none_or(|b| v > b.2) {
+                let (ti, tj) = (k % self.tiles_x, k / self.tiles_x);
+                best = Some((ti * TILE + n % TILE, tj * TILE + n / TILE, v));
             }
         }
         best
@@ -244,21 +250,15 @@ impl DepthMap {
     /// The texel rectangle `(i0, i1, j0, j1)` (half-open) holding every cut texel, or
     /// `None` when nothing is cut.
     pub fn cut_extent(&self) -> Option<(usize, usize, usize, usize)> {
-        let mut ext: Option<(usize, usize, usize, usize)> = None;
-        for (k, tile) in self.tiles.iter().enumerate() {
-            let Some(t) = tile else { continue };
-            let (ti, tj) = (k % self.tiles_x, k / self.tiles_x);
-            for (n, &v) in t.iter().enumerate() {
-                if v > 0.0 {
-                    let (i, j) = (ti * TILE + n % TILE, tj * TILE + n / TILE);
-                    ext = Some(match ext {
-                        None => (i, i + 1, j, j + 1),
-                        Some((a, b, c, d)) => (a.min(i), b.max(i + 1), c.min(j), d.max(j + 1)),
-                    });
-                }
-            }
-        }
-        ext
+        self.tiles
+            .par_iter()
+            .enumerate()
+            .filter_map(|(k, tile)| {
+                let (a, b, c, d) = tile_extent(tile.as_deref()?)?;
+                let (i, j) = ((k % self.tiles_x) * TILE, (k / self.tiles_x) * TILE);
+                Some((i + a, i + b, j + c, j + d))
+            })
+            .reduce_with(|(a, b, c, d), (e, f, g, h)| (a.min(e), b.max(f), c.min(g), d.max(h)))
     }
 
     /// Number of texels with a depth above `threshold` (mm).
@@ -314,6 +314,34 @@ impl DepthMap {
     }
 }
 
+/// The first texel of a tile's largest depth, `(index, depth)`, or `None` when none
+/// is cut.
+fn tile_deepest(tile: &[f32]) -> Option<(usize, f32)> {
+    let top = tile.iter().fold(0.0f32, |m, &v| m.max(v));
+    if top > 0.0 {
+        tile.iter().position(|&v| v == top).map(|n| (n, top))
+    } else {
+        None
+    }
+}
+
+/// The texel rectangle `(i0, i1, j0, j1)` (half-open, within the tile) holding every
+/// cut texel of a tile, or `None` when none is cut.
+fn tile_extent(tile: &[f32]) -> Option<(usize, usize, usize, usize)> {
+    let mut ext: Option<(usize, usize, usize, usize)> = None;
+    for (j, row) in tile.chunks_exact(TILE).enumerate() {
+        let first = row.iter().position(|&v| v > 0.0);
+        let last = row.iter().rposition(|&v| v > 0.0);
+        if let (Some(a), Some(b)) = (first, last) {
+            ext = Some(match ext {
+                None => (a, b + 1, j, j + 1),
+                Some((i0, i1, j0, _)) => (i0.min(a), i1.max(b + 1), j0, j + 1),
+            });
+        }
+    }
+    ext
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +365,47 @@ mod tests {
         assert_eq!(m.max_in_rect(101, 300, 0, 200), 0.1);
         assert_eq!(m.cut_extent(), Some((100, 102, 50, 51)));
         assert_eq!(m.count_above(0.0), 2);
+    }
+
+    /// The deepest texel and the extent over several tiles against a plain scan of
+    /// every texel: of equally deep texels the first in storage order (tile by tile,
+    /// row by row within a tile).
+    #[test]
+    fn deepest_and_extent_match_a_plain_scan() {
+        let mut m = DepthMap::new(0.0, 0.0, 0.01, 20.0, 300, 200);
+        assert_eq!(m.deepest(), None);
+        assert_eq!(m.cut_extent(), None);
+        for (i, j, d) in [
+            (250, 10, 0.2),
+            (70, 190, 0.3),
+            (5, 150, 0.3),
+            (200, 3, 0.1),
+            (130, 120, 0.3),
+            (131, 64, 0.25),
+        ] {
+            m.raise(i, j, d);
+        }
+        let mut want: Option<(usize, usize, f32)> = None;
+        let mut ext: Option<(usize, usize, usize, usize)> = None;
+        for k in 0..m.tiles.len() {
+            let (ti, tj) = (k % m.tiles_x, k / m.tiles_x);
+            for n in 0..TILE * TILE {
+                let (i, j) = (ti * TILE + n % TILE, tj * TILE + n / TILE);
+                let v = m.depth_at_texel(i, j);
+                if v > 0.0 && want.is_none_or(|b| v > b.2) {
+                    want = Some((i, j, v));
+                }
+                if v > 0.0 {
+                    ext = Some(ext.map_or((i, i + 1, j, j + 1), |(a, b, c, d)| {
+                        (a.min(i), b.max(i + 1), c.min(j), d.max(j + 1))
+                    }));
+                }
+            }
+        }
+        assert_eq!(want, Some((130, 120, 0.3)));
+        assert_eq!(m.deepest(), want);
+        assert_eq!(m.max_depth(), 0.3);
+        assert_eq!(m.cut_extent(), ext);
+        assert_eq!(ext, Some((5, 251, 3, 191)));
     }
 }
