@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use shellcarve_core::{
     auto_cap_height, engrave_strokes, layout_text, measure_lines, place_artwork, plan_strokes,
-    Align, Artwork, EggSpec, EngraveOptions, Font, Layout2d, LayoutOptions, MapKind, MoveKind,
-    ProbeFit, Strategy, StrategyOptions, Surface, SurfaceMap, TextDirection, TextHeight, Tool,
-    Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
+    Align, Artwork, EggSpec, EngraveOptions, Font, Isometry3, Layout2d, LayoutOptions, MapKind,
+    MoveKind, ProbeFit, Strategy, StrategyOptions, Surface, SurfaceMap, TextDirection, TextHeight,
+    Tool, Toolpath, DEFAULT_DEPTH, DEFAULT_DEPTH_TOL,
 };
 use shellcarve_gcode::{Dialect, InterpretOptions};
 use shellcarve_kinematics::{
-    check_program_limits, joints_of, machine_by_name, plan_program, sample_motion,
+    check_program_limits, joints_of, lean_toolpath, machine_by_name, plan_program, sample_motion,
     time_program_with, FeedDistance, Machine, MachineConfig, MachineProgram, PlanOptions,
     SampleOptions, DEFAULT_RPM,
 };
@@ -534,10 +534,18 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     warnings.extend(plan.warnings.iter().cloned());
     let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
     // Planned in the egg's own frame; posted where the probed egg sits.
+    let placement = job
+        .probe
+        .as_ref()
+        .map_or_else(Isometry3::identity, |fit| fit.pose);
     let toolpath = match &job.probe {
         Some(fit) => toolpath.transformed(&fit.pose),
         None => toolpath,
     };
+    // Where the machine cannot hold the tool along the normal, the tool pivots about
+    // each tip's surface point, so that it still enters the shell on the letters.
+    let leaned = lean_toolpath(machine.as_ref(), surface.as_ref(), &placement, &toolpath)?;
+    let toolpath = leaned.toolpath;
     let mut header = vec![
         format!(
             "shellcarve {}: engrave {:?}{}",
@@ -685,6 +693,7 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.scallop_mm = scallop;
     r.max_path_deviation_mm = Some(planned.max_path_deviation);
     r.max_tilt_error_deg = Some(planned.max_tilt_error.to_degrees());
+    r.max_lean_shift_mm = Some(leaned.max_shift);
     if let Some(first) = planned.feed_limited_moves.first() {
         r.warnings.push(format!(
             "{} moves run slower than --feed because an axis of {} reaches its top speed (first: toolpath move {first}); the cycle time includes this",
@@ -695,10 +704,11 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.feed_limited_moves = Some(planned.feed_limited_moves.clone());
     if planned.max_tilt_error > TILT_WARN.to_radians() {
         r.warnings.push(format!(
-            "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); keep the text near the egg's equator or use a five-axis machine",
+            "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); the tips in the shell are leaned up to {:.3} mm so that the slanted tool straddles the letters, which widens the cut by about that much; keep the text near the egg's equator or use a five-axis machine",
             machine.name(),
             planned.max_tilt_error.to_degrees(),
-            planned.max_tilt_error_move.unwrap_or(0)
+            planned.max_tilt_error_move.unwrap_or(0),
+            leaned.max_shift
         ));
     }
     let mut all = warnings;
@@ -940,6 +950,7 @@ pub fn simulate(program_text: &str, job: &SimulateJob) -> Result<Simulation> {
         planned_cycle_time_s: None,
         max_path_deviation_mm: None,
         max_tilt_error_deg: None,
+        max_lean_shift_mm: None,
         feed_limited_moves: None,
         axis_ranges,
         coverage_min: None,

@@ -114,3 +114,31 @@ fn regression_sharp_v_crease_on_a_coarse_grid() {
     let d = e.report().cut_depth_mm;
     assert!(d.min >= 0.43 && d.max <= 0.44, "{d:?}");
 }
+
+/// Found by the property test above: on a four-axis rotary the tool tilts 13.5° from
+/// the normal at the top of tall letters on a small sphere. With the tip held under
+/// its surface point, the 0.51 mm deep groove slanted 0.09 mm out of the letters at
+/// the surface (tolerance 0.065 mm at this texel); leaning the tool about the point
+/// half the depth down halves that.
+#[test]
+fn regression_four_axis_tilt_slants_a_deep_groove_out_of_the_letters() {
+    let mut job = EngraveJob::default()
+        .with_text("?")
+        .with_tool(Tool::Ball { diameter: 0.08 })
+        .with_height(TextHeight::CapHeight(2.948781801234628))
+        .with_machine("xyza-rotary")
+        .with_dialect(Dialect::Grbl4Axis);
+    job.egg = EggSpec::Sphere { diameter: 25.0 };
+    job.engrave = job.engrave.clone().with_depth(0.5127616568873271);
+    job.sim = job.sim.clone().with_texel(0.03);
+    let e = engrave(&job).unwrap();
+    let r = e.report();
+    let tilt = r.max_tilt_error_deg.unwrap();
+    let shift = r.max_lean_shift_mm.unwrap();
+    assert!(tilt > 13.0 && tilt < 14.0, "{tilt}");
+    // Half the depth times tan(tilt).
+    let expected = 0.5 * 0.5127616568873271 * tilt.to_radians().tan();
+    assert!((shift - expected).abs() < 0.002, "{shift} vs {expected}");
+    let design = r.design.as_ref().unwrap();
+    assert!(design.worst_overcut_mm < 0.065, "{design:?}");
+}

@@ -25,6 +25,7 @@
 
 mod error;
 mod joints;
+mod lean;
 mod machine;
 mod motion;
 mod path;
@@ -34,6 +35,7 @@ mod timing;
 
 pub use error::{KinematicsError, Result};
 pub use joints::{Axis, AxisLimit, Joints, SpindleRange};
+pub use lean::{lean_toolpath, LeanedToolpath, MAX_LEAN_TILT};
 pub use machine::{
     machine_by_name, unwind_near, AxesConfig, AxisConfig, Machine, MachineConfig, MachineKind,
     OffsetsConfig, SpindleConfig, XyzaRotary, XyzacTrt, XyzbcHeadTable, XyzbcTrt, MACHINE_NAMES,
