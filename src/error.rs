@@ -33,6 +33,21 @@ pub enum Error {
         /// Thickness minus margin (mm).
         limit_mm: f64,
     },
+    /// A machine that cannot hold the tool along the normal tilts it so far that the
+    /// tool reaches deeper below its tip than the depth window allows.
+    #[error("{machine} holds the tool {tool} off the surface normal, and tilted so it reaches {reach_mm:.3} mm below its tip (toolpath move {at_move}): the cut's floor spans that much, more than the depth window of ±{tol_mm:.3} mm allows; use a ball or sharp V tool, smaller letters nearer the egg's equator, a wider --depth-tol, or a five-axis machine")]
+    TiltedReach {
+        /// The machine's name.
+        machine: String,
+        /// The tool.
+        tool: String,
+        /// How far below its tip the tilted tool reaches (mm).
+        reach_mm: f64,
+        /// The depth tolerance (mm).
+        tol_mm: f64,
+        /// The 1-based toolpath move where the tool reaches deepest.
+        at_move: usize,
+    },
     /// The simulated engraving fails a check; nothing was written.
     #[error("verification failed: {0}")]
     Verification(String),

@@ -544,7 +544,24 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     };
     // Where the machine cannot hold the tool along the normal, the tool pivots about
     // each tip's surface point, so that it still enters the shell on the letters.
-    let leaned = lean_toolpath(machine.as_ref(), surface.as_ref(), &placement, &toolpath)?;
+    // Tips are raised by half what the tilted tool reaches below them, so its floor
+    // spans the depth evenly; that span must fit the window.
+    let leaned = lean_toolpath(
+        machine.as_ref(),
+        surface.as_ref(),
+        &placement,
+        &tool.profile(),
+        &toolpath,
+    )?;
+    if 0.5 * leaned.max_reach_below_tip > job.depth_tol {
+        return Err(Error::TiltedReach {
+            machine: machine.name().to_string(),
+            tool: tool.to_string(),
+            reach_mm: leaned.max_reach_below_tip,
+            tol_mm: job.depth_tol,
+            at_move: leaned.max_reach_move.unwrap_or(0),
+        });
+    }
     let toolpath = leaned.toolpath;
     let mut header = vec![
         format!(

@@ -95,6 +95,26 @@ fn bad_input_exits_non_zero_and_writes_nothing() {
         &["engrave", "Egg", "--map", "pole", "--lat", "10"],
         &["engrave", "Egg", "--map", "pole:blunt"],
         &["engrave", "Egg", "--max-axis-turn", "0"],
+        // A four-axis rotary tilts a wide flat end mill so far that its rim digs
+        // deeper than a tight depth window allows.
+        &[
+            "engrave",
+            "b",
+            "--egg",
+            "sphere:25",
+            "--tool",
+            "flat:0.5",
+            "--depth",
+            "0.05",
+            "--depth-tol",
+            "0.02",
+            "--height",
+            "3.4",
+            "--machine",
+            "xyza-rotary",
+            "--post",
+            "grbl-4axis",
+        ],
     ];
     for args in cases {
         let out = shellcarve()

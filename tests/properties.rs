@@ -142,3 +142,37 @@ fn regression_four_axis_tilt_slants_a_deep_groove_out_of_the_letters() {
     let design = r.design.as_ref().unwrap();
     assert!(design.worst_overcut_mm < 0.065, "{design:?}");
 }
+
+/// Found by the property test above: a flat 0.48 mm end mill tilted 15° by a
+/// four-axis rotary reaches 0.063 mm below its tip with its rim; a 0.05 mm cut then
+/// went 0.109 mm deep, out of its ±0.05 mm window. Tips are raised by half that reach
+/// so the floor spans the depth evenly; a window too tight for the reach is refused.
+#[test]
+fn regression_a_tilted_flat_end_mill_digs_with_its_rim() {
+    let job = |tol: f64| {
+        let mut job = EngraveJob::default()
+            .with_text("b")
+            .with_tool(Tool::Flat {
+                diameter: 0.484776037113888,
+            })
+            .with_height(TextHeight::CapHeight(3.375849829902594))
+            .with_machine("xyza-rotary")
+            .with_dialect(Dialect::Grbl4Axis);
+        job.egg = EggSpec::Sphere { diameter: 25.0 };
+        job.engrave = job.engrave.clone().with_depth(0.05);
+        job.depth_tol = tol;
+        job.sim = job.sim.clone().with_texel(0.03);
+        job
+    };
+    let e = engrave(&job(0.05)).unwrap();
+    let d = e.report().cut_depth_mm;
+    // The rim reaches 0.242 · sin(15°) ≈ 0.063 mm below the tip: the floor spans
+    // about 0.05 ± 0.032 mm.
+    assert!(d.min >= 0.01 && d.max <= 0.09, "{d:?}");
+    match engrave(&job(0.02)) {
+        Err(Error::TiltedReach { reach_mm, .. }) => {
+            assert!((reach_mm - 0.063).abs() < 0.003, "{reach_mm}")
+        }
+        other => panic!("expected TiltedReach, got {other:?}"),
+    }
+}

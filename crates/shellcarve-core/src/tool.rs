@@ -118,6 +118,33 @@ impl ToolProfile {
         }
         None
     }
+
+    /// How far below its tip the solid reaches along a direction `tilt` radians from
+    /// its axis (mm, ≥ 0): with the tool held `tilt` off a floor's normal and the tip
+    /// at depth `d`, the cut reaches `d` plus this. The largest `ρ(h)·sin φ − h·cos φ`
+    /// over the profile, at the tip (a flat end mill's rim, `r·sin φ`), on the ball
+    /// (`r·(1 − cos φ)` where the ball spans the angle), or at the ends of the cone.
+    /// 0 for a `tilt` that is not a number.
+    pub fn reach_below_tip(&self, tilt: f64) -> f64 {
+        if tilt.is_nan() {
+            return 0.0;
+        }
+        let (sin, cos) = tilt.abs().min(std::f64::consts::FRAC_PI_2).sin_cos();
+        let at = |h: f64| self.radius_at(h) * sin - h * cos;
+        let mut best = at(0.0).max(at(self.cone_start)).max(0.0);
+        if let Some(r) = self.ball_radius {
+            // The ball's point at the angle φ from the tip, where it faces the floor.
+            if r * (1.0 - cos) <= self.cone_start {
+                best = best.max(r * (1.0 - cos));
+            }
+        }
+        if self.cone_slope > 0.0 && self.shank_radius > self.cone_start_radius {
+            let top =
+                self.cone_start + (self.shank_radius - self.cone_start_radius) / self.cone_slope;
+            best = best.max(at(top));
+        }
+        best
+    }
 }
 
 impl Tool {
@@ -359,6 +386,50 @@ mod tests {
         let w = 0.05 + 2.0 * 0.35 * (15f64).to_radians().tan();
         assert!((t.width_at_depth(0.35) - w).abs() < 1e-12);
         assert_eq!(t.to_string(), "v:30:0.05");
+    }
+
+    /// The reach below the tip of a tilted tool: closed forms, and the largest
+    /// `ρ(h)·sin φ − h·cos φ` over a fine sampling of every profile.
+    #[test]
+    fn reach_below_a_tilted_tip() {
+        let tilt = 15f64.to_radians();
+        let flat = Tool::parse("flat:0.5").unwrap().profile();
+        assert!((flat.reach_below_tip(tilt) - 0.25 * tilt.sin()).abs() < 1e-12);
+        let ball = Tool::parse("ball:0.4").unwrap().profile();
+        assert!((ball.reach_below_tip(tilt) - 0.2 * (1.0 - tilt.cos())).abs() < 1e-12);
+        let sharp = Tool::parse("v:60:0").unwrap().profile();
+        assert_eq!(sharp.reach_below_tip(tilt), 0.0);
+        for spec in [
+            "flat:0.5",
+            "ball:0.4",
+            "v:60:0",
+            "v:30:0.05",
+            "v:170:0.1",
+            "taper:0.2:20",
+            "taper:0.5:30:3",
+        ] {
+            let p = Tool::parse(spec).unwrap().profile();
+            assert_eq!(p.reach_below_tip(0.0), 0.0, "{spec}");
+            assert_eq!(p.reach_below_tip(f64::NAN), 0.0, "{spec}");
+            for deg in [1.0f64, 5.0, 13.5, 30.0, 60.0, 89.0] {
+                let (sin, cos) = deg.to_radians().sin_cos();
+                let sampled = (0..=200_000)
+                    .map(|k| {
+                        let h = k as f64 * 1e-4;
+                        p.radius_at(h) * sin - h * cos
+                    })
+                    .fold(0.0f64, f64::max);
+                let exact = p.reach_below_tip(deg.to_radians());
+                assert!(
+                    exact >= sampled - 1e-12,
+                    "{spec} {deg}°: {exact} < {sampled}"
+                );
+                assert!(
+                    exact <= sampled + 1e-4,
+                    "{spec} {deg}°: {exact} > {sampled}"
+                );
+            }
+        }
     }
 
     #[test]

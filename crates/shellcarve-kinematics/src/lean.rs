@@ -17,8 +17,13 @@
 //! bottom). Poses above the shell pivot about `P` itself, so that the approach stays
 //! on the tool's line and the change is continuous at the surface. The depth along
 //! the normal is unchanged to second order in the shift over the shell's radius.
+//!
+//! A tilted tool also reaches below its tip: a flat end mill's rim by `r·sin φ`, a
+//! ball by `r·(1 − cos φ)` ([`ToolProfile::reach_below_tip`]). Each tip in the shell
+//! is raised along the normal by half of that, so that the floor of the cut spans the
+//! asked depth evenly, from half that reach above it to half below.
 
-use shellcarve_core::{Isometry3, Point3, Pose, Surface, Toolpath};
+use shellcarve_core::{Isometry3, Point3, Pose, Surface, ToolProfile, Toolpath};
 
 use crate::error::Result;
 use crate::machine::Machine;
@@ -42,6 +47,12 @@ pub struct LeanedToolpath {
     pub max_shift: f64,
     /// The 1-based move where [`LeanedToolpath::max_shift`] occurs.
     pub max_shift_move: Option<usize>,
+    /// The most the tool reaches below its tip along the normal at any move in the
+    /// shell, tilted as the machine holds it (mm): the cut's floor spans this much
+    /// about the asked depth (tips are raised by half of it).
+    pub max_reach_below_tip: f64,
+    /// The 1-based move where [`LeanedToolpath::max_reach_below_tip`] occurs.
+    pub max_reach_move: Option<usize>,
 }
 
 /// Moves every tip of `toolpath` (in the workpiece frame) so that the tool the
@@ -51,9 +62,10 @@ pub struct LeanedToolpath {
 /// is described, into the workpiece frame (the identity unless a probe placed the
 /// egg).
 ///
-/// Tool axes are kept as asked: the machine's inverse kinematics picks the same
-/// joints' axis for them, and the planner still reports the tilt. A machine that
-/// holds every axis leaves every tip where it is.
+/// Tips in the shell are then raised along the normal by half the reach of the
+/// `tool` below its tilted tip. Tool axes are kept as asked: the machine's inverse
+/// kinematics picks the same joints' axis for them, and the planner still reports the
+/// tilt. A machine that holds every axis leaves every tip where it is.
 ///
 /// # Errors
 ///
@@ -63,12 +75,15 @@ pub fn lean_toolpath(
     machine: &dyn Machine,
     surface: &dyn Surface,
     placement: &Isometry3,
+    tool: &ToolProfile,
     toolpath: &Toolpath,
 ) -> Result<LeanedToolpath> {
     let to_egg = placement.inverse();
     let mut out = toolpath.clone();
     let mut max_shift = 0.0f64;
     let mut max_shift_move = None;
+    let mut max_reach_below_tip = 0.0f64;
+    let mut max_reach_move = None;
     let mut previous = None;
     for (index, m) in out.moves.iter_mut().enumerate() {
         let context = match &m.label {
@@ -89,7 +104,15 @@ pub fn lean_toolpath(
         // The pivot: half the depth below the surface point, or the point itself.
         let below = 0.5 * o.min(0.0);
         let pivot = on_shell + n.into_inner() * below;
-        let tip = pivot + held.into_inner() * ((o - below) / cos);
+        let mut tip = pivot + held.into_inner() * ((o - below) / cos);
+        if o < 0.0 {
+            let reach = tool.reach_below_tip(tilt);
+            tip += n.into_inner() * (0.5 * reach);
+            if reach > max_reach_below_tip {
+                max_reach_below_tip = reach;
+                max_reach_move = Some(index + 1);
+            }
+        }
         let shift = (tip - m.pose.tip).norm();
         if o < 0.0 && shift > max_shift {
             max_shift = shift;
@@ -101,6 +124,8 @@ pub fn lean_toolpath(
         toolpath: out,
         max_shift,
         max_shift_move,
+        max_reach_below_tip,
+        max_reach_move,
     })
 }
 
@@ -108,7 +133,12 @@ pub fn lean_toolpath(
 mod tests {
     use super::*;
     use crate::machine::{XyzaRotary, XyzacTrt};
-    use shellcarve_core::{EggSpec, Move, MoveKind, SurfaceCoord, UnitVector3, Vector3};
+    use shellcarve_core::{EggSpec, Move, MoveKind, SurfaceCoord, Tool, UnitVector3, Vector3};
+
+    /// A sharp V-bit: it reaches nothing below its tip at these tilts.
+    fn sharp() -> ToolProfile {
+        Tool::parse("v:60:0").unwrap().profile()
+    }
 
     /// A pose `offset` along the normal from the surface point at `c`.
     fn pose(surface: &dyn Surface, c: SurfaceCoord, offset: f64) -> Pose {
@@ -144,8 +174,15 @@ mod tests {
             (2.0, 3.0, -0.2),
         ];
         let original = path(egg.as_ref(), &points);
-        let leaned =
-            lean_toolpath(&machine, egg.as_ref(), &Isometry3::identity(), &original).unwrap();
+        let leaned = lean_toolpath(
+            &machine,
+            egg.as_ref(),
+            &Isometry3::identity(),
+            &sharp(),
+            &original,
+        )
+        .unwrap();
+        assert_eq!(leaned.max_reach_below_tip, 0.0);
         let mut worst_in_shell: f64 = 0.0;
         for ((theta, s, offset), (before, after)) in points
             .iter()
@@ -191,10 +228,12 @@ mod tests {
             &XyzacTrt::preset(),
             egg.as_ref(),
             &Isometry3::identity(),
+            &Tool::parse("flat:0.5").unwrap().profile(),
             &original,
         )
         .unwrap();
         assert_eq!(leaned.toolpath, original);
+        assert_eq!(leaned.max_reach_below_tip, 0.0);
         assert_eq!(leaned.max_shift, 0.0);
         assert_eq!(leaned.max_shift_move, None);
     }
@@ -218,7 +257,8 @@ mod tests {
             Pose::new(p + n.into_inner() * offset, n),
             180.0,
         ));
-        let leaned = lean_toolpath(&machine, egg.as_ref(), &placement, &original).unwrap();
+        let leaned =
+            lean_toolpath(&machine, egg.as_ref(), &placement, &sharp(), &original).unwrap();
         let after = leaned.toolpath.moves[0].pose;
         let held = machine.tool_axis(&machine.inverse(&after, None, "test").unwrap());
         let v = after.tip - (p + n.into_inner() * (0.5 * offset));
@@ -244,9 +284,40 @@ mod tests {
             &XyzaRotary::preset(),
             egg.as_ref(),
             &Isometry3::identity(),
+            &sharp(),
             &p,
         )
         .unwrap_err();
         assert!(err.to_string().contains("move 1"), "{err}");
+    }
+
+    /// A flat end mill tilted by φ reaches `r·sin φ` below its tip: tips in the
+    /// shell are raised by half of that along the normal, tips above it are not.
+    #[test]
+    fn tips_in_the_shell_rise_by_half_the_tilted_reach() {
+        let egg = EggSpec::Sphere { diameter: 25.0 }.build().unwrap();
+        let machine = XyzaRotary::preset();
+        let points = [(0.0, 2.5, -0.05), (0.5, -3.0, -0.3), (1.0, 2.0, 1.0)];
+        let original = path(egg.as_ref(), &points);
+        let flat = Tool::parse("flat:0.5").unwrap().profile();
+        let id = Isometry3::identity();
+        let plain = lean_toolpath(&machine, egg.as_ref(), &id, &sharp(), &original).unwrap();
+        let raised = lean_toolpath(&machine, egg.as_ref(), &id, &flat, &original).unwrap();
+        let mut worst: f64 = 0.0;
+        for ((theta, s, offset), (a, b)) in points
+            .iter()
+            .zip(plain.toolpath.moves.iter().zip(&raised.toolpath.moves))
+        {
+            let (_, n) = egg.point_normal(SurfaceCoord::new(*theta, *s));
+            let held = machine.tool_axis(&machine.inverse(&b.pose, None, "test").unwrap());
+            let reach = 0.25 * held.angle(&n).sin();
+            let rise = if *offset < 0.0 { 0.5 * reach } else { 0.0 };
+            assert!((b.pose.tip - (a.pose.tip + n.into_inner() * rise)).norm() < 1e-12);
+            if *offset < 0.0 {
+                worst = worst.max(reach);
+            }
+        }
+        assert!(worst > 0.04, "{worst}");
+        assert!((raised.max_reach_below_tip - worst).abs() < 1e-12);
     }
 }
