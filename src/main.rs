@@ -487,15 +487,24 @@ fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
 
 fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
     // Render everything first, then write: a failure leaves no new file.
-    // The two pictures side by side: each leaves a core idle in its serial parts.
+    // The two pictures side by side, each encoded as soon as it is drawn: each leaves
+    // a core idle in its serial parts.
     let (preview, depth) = rayon::join(
         || {
-            shell.preview.as_ref().map(|_| {
-                sim.preview_with(&ShellViewOptions::default().with_view_spec(shell.views.clone()))
+            shell.preview.as_ref().map(|path| {
+                let view = ShellViewOptions::default().with_view_spec(shell.views.clone());
+                shellcarve::shellcarve_render::encode_png(&sim.preview_with(&view), path)
+                    .with_context(|| format!("writing the preview {}", path.display()))
             })
         },
-        || shell.depth_map.as_ref().map(|_| sim.depth_map_image()),
+        || {
+            shell.depth_map.as_ref().map(|path| {
+                shellcarve::shellcarve_render::encode_png(&sim.depth_map_image(), path)
+                    .with_context(|| format!("writing the depth map {}", path.display()))
+            })
+        },
     );
+    let (preview, depth) = (preview.transpose()?, depth.transpose()?);
     let difference =
         match &shell.difference_map {
             Some(_) => Some(sim.difference_map_image().context(
@@ -536,12 +545,12 @@ fn write_outputs(sim: &Simulation, shell: &ShellArgs) -> Result<()> {
         shellcarve::shellcarve_render::save_depth_npy_atomic(&sim.depth_map, path)
             .with_context(|| format!("writing the depth data {}", path.display()))?;
     }
-    if let (Some(path), Some(img)) = (&shell.preview, &preview) {
-        shellcarve::shellcarve_render::save_png_atomic(img, path)
+    if let (Some(path), Some(png)) = (&shell.preview, &preview) {
+        shellcarve::shellcarve_render::save_encoded_png_atomic(png, path)
             .with_context(|| format!("writing the preview {}", path.display()))?;
     }
-    if let (Some(path), Some(img)) = (&shell.depth_map, &depth) {
-        shellcarve::shellcarve_render::save_png_atomic(img, path)
+    if let (Some(path), Some(png)) = (&shell.depth_map, &depth) {
+        shellcarve::shellcarve_render::save_encoded_png_atomic(png, path)
             .with_context(|| format!("writing the depth map {}", path.display()))?;
     }
     if let Some(path) = &shell.report {

@@ -8,6 +8,7 @@ use crate::arc::{check_center, ArcTolerance};
 use crate::canon::{LengthUnits, Plane};
 use crate::dialect::Dialect;
 use crate::error::{GcodeError, Result};
+use crate::fixed4::push_fixed4;
 
 /// Decimals of coordinates (mm and degrees) and of G94 feeds (mm/min).
 pub const COORD_DECIMALS: usize = 4;
@@ -18,10 +19,24 @@ const MAX_COMMENT: usize = 200;
 
 /// `v` with `decimals` decimals, never "-0.000".
 pub(crate) fn fixed(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-        _ => s,
+    let mut out = String::new();
+    push_fixed(&mut out, v, decimals);
+    out
+}
+
+/// Appends `v` with `decimals` decimals to `out`, never "-0.000". Four decimals (the
+/// coordinates') skip the general float formatting (see [`push_fixed4`]).
+fn push_fixed(out: &mut String, v: f64, decimals: usize) {
+    let text = if decimals == 4 {
+        let mut bytes = Vec::with_capacity(24);
+        push_fixed4(&mut bytes, v);
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        format!("{v:.decimals$}")
+    };
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => out.push_str(rest),
+        _ => out.push_str(&text),
     }
 }
 
@@ -204,10 +219,10 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
     let mut plane = Plane::Xy;
     let mut previous: Option<Joints> = None;
     for (index, mv) in program.moves.iter().enumerate() {
-        let context = format!("move {}", index + 1);
+        let context = || format!("move {}", index + 1);
         if !mv.target.is_finite() {
             return Err(emit_error(
-                context,
+                context(),
                 "the target has a non-finite coordinate (NaN or infinite); check the toolpath and kinematics that produced it".into(),
             ));
         }
@@ -220,7 +235,7 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
             ) => {
                 let s = fixed(f, COORD_DECIMALS);
                 if !(f.is_finite() && s.parse::<f64>().is_ok_and(|v| v > 0.0)) {
-                    return Err(emit_error(context, format!("feed {f} mm/min is not a positive finite feed at {COORD_DECIMALS} decimals; give a feed above 0")));
+                    return Err(emit_error(context(), format!("feed {f} mm/min is not a positive finite feed at {COORD_DECIMALS} decimals; give a feed above 0")));
                 }
                 if last_f.as_deref() == Some(s.as_str()) {
                     None
@@ -232,7 +247,7 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
             (Feed::InverseTime(f), Dialect::LinuxcncJoint) => {
                 let s = significant(f, INVERSE_TIME_DIGITS);
                 if !(f.is_finite() && s.parse::<f64>().is_ok_and(|v| v > 0.0)) {
-                    return Err(emit_error(context, format!("inverse-time feed {f} (1/min) is not positive and finite; the block would never end")));
+                    return Err(emit_error(context(), format!("inverse-time feed {f} (1/min) is not positive and finite; the block would never end")));
                 }
                 if !inverse_time {
                     let _ = writeln!(out, "G93");
@@ -242,13 +257,13 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
             }
             (Feed::InverseTime(f), Dialect::Grbl4Axis) => {
                 if !(f.is_finite() && f > 0.0) {
-                    return Err(emit_error(context, format!("inverse-time feed {f} (1/min) is not positive and finite; the block would never end")));
+                    return Err(emit_error(context(), format!("inverse-time feed {f} (1/min) is not positive and finite; the block would never end")));
                 }
                 if !matches!(mv.path, Path::Linear) {
-                    return Err(emit_error(context, "an arc with an inverse-time feed cannot be written for Grbl (its G94 feed runs over all axes); give the arc a feed in mm/min".into()));
+                    return Err(emit_error(context(), "an arc with an inverse-time feed cannot be written for Grbl (its G94 feed runs over all axes); give the arc a feed in mm/min".into()));
                 }
                 let Some(from) = previous else {
-                    return Err(emit_error(context, "the first block is a feed move, whose length is unknown; begin the program with a rapid".into()));
+                    return Err(emit_error(context(), "the first block is a feed move, whose length is unknown; begin the program with a rapid".into()));
                 };
                 let len = grbl_length(&printed(&from, axes), &printed(&mv.target, axes));
                 if len <= 0.0 {
@@ -263,7 +278,7 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
                 } else {
                     let s = fixed(len * f, COORD_DECIMALS);
                     if !s.parse::<f64>().is_ok_and(|v| v > 0.0) {
-                        return Err(emit_error(context, format!("the block needs a feed of {} mm/min, which is 0 at {COORD_DECIMALS} decimals; slow the program down", len * f)));
+                        return Err(emit_error(context(), format!("the block needs a feed of {} mm/min, which is 0 at {COORD_DECIMALS} decimals; slow the program down", len * f)));
                     }
                     if last_f.as_deref() == Some(s.as_str()) {
                         None
@@ -275,7 +290,7 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
             }
             (feed, d) => {
                 return Err(emit_error(
-                    context,
+                    context(),
                     format!(
                         "{feed:?} cannot be written in dialect {d}, which writes {}; convert the program's feeds (linuxcnc-tcp: mm/min, linuxcnc-joint: inverse time)",
                         match d {
@@ -300,19 +315,19 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
                 plane: indices,
             } => {
                 let Some(arc_plane) = Plane::from_indices(indices) else {
-                    return Err(emit_error(context, format!("arc plane {indices:?} is not XY [0, 1, 2], XZ [2, 0, 1] or YZ [1, 2, 0]")));
+                    return Err(emit_error(context(), format!("arc plane {indices:?} is not XY [0, 1, 2], XZ [2, 0, 1] or YZ [1, 2, 0]")));
                 };
                 if matches!(mv.feed, Feed::Rapid) {
                     return Err(emit_error(
-                        context,
+                        context(),
                         "an arc cannot be a rapid (G0); give it a feed".into(),
                     ));
                 }
                 let Some(start) = previous else {
-                    return Err(emit_error(context, "the first block is an arc, but its start point is unknown; begin the program with a straight move".into()));
+                    return Err(emit_error(context(), "the first block is an arc, but its start point is unknown; begin the program with a straight move".into()));
                 };
                 if !(center[0].is_finite() && center[1].is_finite()) {
-                    return Err(emit_error(context, "the arc centre is not finite".into()));
+                    return Err(emit_error(context(), "the arc centre is not finite".into()));
                 }
                 if arc_plane != plane {
                     block.push_str(arc_plane.gcode());
@@ -335,10 +350,7 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
                     ArcTolerance::for_units(LengthUnits::Millimetres),
                 )
                 .map_err(|m| {
-                    emit_error(
-                        context.clone(),
-                        format!("{m}; LinuxCNC would refuse this arc"),
-                    )
+                    emit_error(context(), format!("{m}; LinuxCNC would refuse this arc"))
                 })?;
                 for (k, letter) in arc_plane.offset_letters().into_iter().enumerate() {
                     let _ = write!(
@@ -353,12 +365,8 @@ fn emit_axes(program: &MachineProgram, dialect: Dialect, axes: &[Axis]) -> Resul
             }
         }
         for axis in axes {
-            let _ = write!(
-                block,
-                " {}{}",
-                axis.letter(),
-                fixed(mv.target.display_value(*axis), COORD_DECIMALS)
-            );
+            let _ = write!(block, " {}", axis.letter());
+            push_fixed(&mut block, mv.target.display_value(*axis), COORD_DECIMALS);
         }
         block.push_str(&arc_words);
         if let Some(f) = f_word {

@@ -46,7 +46,7 @@ pub use mesh::{
     save_mesh_atomic, shell_mesh, Mesh, MeshFormat, MeshOptions, DEFAULT_COARSE_S,
     DEFAULT_COARSE_THETA_DEG, DEFAULT_MAX_TRIANGLES, DEFAULT_MESH_TEXEL,
 };
-pub use save::save_png_atomic;
+pub use save::{encode_png, save_encoded_png_atomic, save_png_atomic, EncodedPng};
 pub use shell::{render_shell, ShellViewOptions, DEFAULT_MIN_PX_PER_MM, DEFAULT_OVERVIEW_HEIGHT};
 pub use view::{View, ViewSpec, DEFAULT_VIEW_ELEVATION_DEG, MAX_VIEWS};
 

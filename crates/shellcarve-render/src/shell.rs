@@ -826,7 +826,7 @@ fn compose(
     for (images, corners, dx, dy) in blocks {
         for ((img, label), (x, y)) in images.iter().zip(corners) {
             let (x0, y0) = (dx + x, dy + y);
-            image::imageops::replace(&mut out, img, i64::from(x0), i64::from(y0));
+            paste(&mut out, img, x0, y0);
             if options.labels {
                 // As large as fits the view: 3, or smaller on narrow views.
                 let scale = (1..=3)
@@ -847,9 +847,38 @@ fn compose(
     out
 }
 
+/// Copies `top` into `out` with its top-left corner at `(x0, y0)`, clipped to `out`,
+/// as `image::imageops::replace` does, a row at a time.
+fn paste(out: &mut RgbImage, top: &RgbImage, x0: u32, y0: u32) {
+    let (out_w, out_h) = out.dimensions();
+    let w = top.width().min(out_w.saturating_sub(x0)) as usize * 3;
+    let h = top.height().min(out_h.saturating_sub(y0)) as usize;
+    let (out_row, top_row) = (out_w as usize * 3, top.width() as usize * 3);
+    if w == 0 || h == 0 {
+        return;
+    }
+    let x0 = x0 as usize * 3;
+    let rows = out.chunks_exact_mut(out_row).skip(y0 as usize).take(h);
+    for (dst, src) in rows.zip(top.as_raw().chunks_exact(top_row)) {
+        dst[x0..x0 + w].copy_from_slice(&src[..w]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paste_matches_replace_and_clips() {
+        let top = RgbImage::from_fn(7, 5, |x, y| Rgb([x as u8, y as u8, (x * y) as u8]));
+        for (x, y) in [(0, 0), (3, 2), (9, 1), (12, 12), (20, 3)] {
+            let mut want = RgbImage::from_pixel(14, 9, Rgb([9, 8, 7]));
+            let mut got = want.clone();
+            image::imageops::replace(&mut want, &top, i64::from(x), i64::from(y));
+            paste(&mut got, &top, x, y);
+            assert_eq!(got, want, "at ({x}, {y})");
+        }
+    }
 
     #[test]
     fn strips_overlap_and_cover_the_band_in_reading_order() {

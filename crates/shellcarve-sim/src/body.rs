@@ -260,6 +260,196 @@ impl PreparedSweep {
     }
 }
 
+/// Slack on the bounds of [`SweepReach`] (mm): far above the rounding of the
+/// millimetre-sized numbers involved and the solver's own feasibility slack.
+const REACH_SLACK: f64 = 1e-6;
+
+/// Smallest `n·a` (cosine between a texel's normal and the tool axis) for which
+/// [`SweepReach`] bounds the depth along the normal; below it nothing is ruled out.
+const REACH_MIN_COS: f64 = 0.2;
+
+/// The empty range of [`SweepReach::span`]: above any bound and below any other.
+const NOTHING: (f64, f64) = (f64::INFINITY, f64::NEG_INFINITY);
+
+/// A parallel of texels: radius `r` and height `z` of its points, and the meridian
+/// components `(nr, nz)` of their outward normals. The texel at longitude `θ` lies at
+/// `(r cos θ, r sin θ, z)` with normal `(nr cos θ, nr sin θ, nz)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parallel {
+    pub(crate) r: f64,
+    pub(crate) z: f64,
+    pub(crate) nr: f64,
+    pub(crate) nz: f64,
+}
+
+/// Which texels of a parallel a sweep can cut deeper than the surface, by bounds
+/// that hold for every tool point rather than by solving for each texel.
+///
+/// A point `x = P − t·n` (`t > 0`) of the swept solid has height
+/// `h = (P − p0)·a − t·n·a − u·d·a ≥ 0` above its tip, so with `n·a > 0` its depth is
+/// at most `t ≤ H / n·a` and its height `h ≤ H`, `H = (P − p0)·a + max(0, −d·a)`.
+/// Across the axis it lies within the tool's radius `ρ(h) ≤ ρ(H)` of the tip's
+/// path, and `P` lies within `t·|n_⊥|` of it there (`n_⊥` the part of `n` across the
+/// axis). So along any unit `v` across the axis `v·(P − p0)` lies within
+/// `ρ(H) + t·|n_⊥|` of the range `u·d·v`, `u ∈ [0, 1]`; a texel outside that cannot
+/// be cut.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SweepReach {
+    /// The unit axis and `a·p0`.
+    a: (Vector3, f64),
+    /// `−d·a` where positive (the most the motion lowers a point's height), with slack.
+    lowering: f64,
+    /// Two orthonormal directions `v` across the axis (the first along the motion's
+    /// part across it when there is one) with `v·p0`, and the motion's length along
+    /// each.
+    across: [(Vector3, f64, f64); 2],
+    /// The length of the motion across the axis.
+    len: f64,
+}
+
+impl SweepReach {
+    /// The bounds of the sweep from tip `p0` along `d` with unit axis `a`.
+    pub(crate) fn of(p0: &Vector3, d: &Vector3, a: &Vector3) -> Self {
+        let da = d.dot(a);
+        let side = d - a * da;
+        let e = side.try_normalize(1e-12).unwrap_or_else(|| {
+            let helper = if a.x.abs() < 0.9 {
+                Vector3::x()
+            } else {
+                Vector3::y()
+            };
+            a.cross(&helper).normalize()
+        });
+        let m = a.cross(&e);
+        let (de, dm) = (d.dot(&e), d.dot(&m));
+        Self {
+            a: (*a, a.dot(p0)),
+            lowering: (-da).max(0.0) + FEAS_TOL * (1.0 + da.abs()),
+            across: [(e, e.dot(p0), de), (m, m.dot(p0), dm)],
+            len: de.hypot(dm),
+        }
+    }
+
+    /// The longitudes `θc + φ` of `parallel` the sweep may cut, as a range of `φ`
+    /// ([`NOTHING`] when none; it may extend past `±phi_max`), for texels with
+    /// `|φ| ≤ phi_max`; `(sin θc, cos θc)` is `centre`. The trigonometry is expanded
+    /// about `θc` with its remainder bounded over `±phi_max`.
+    pub(crate) fn span(
+        &self,
+        body: &Body,
+        parallel: &Parallel,
+        centre: (f64, f64),
+        phi_max: f64,
+    ) -> (f64, f64) {
+        let everything = (f64::NEG_INFINITY, f64::INFINITY);
+        let Parallel { r, z, nr, nz } = *parallel;
+        let (sin, cos) = centre;
+        let (phi2, phi3) = (0.5 * phi_max * phi_max, phi_max * phi_max * phi_max / 6.0);
+        // v·(P(θc + φ) − p0) = f0 + slope·φ within ±err over |φ| ≤ phi_max.
+        let expand = |(v, vp0): (Vector3, f64)| {
+            let (alpha, beta) = (v.x * cos + v.y * sin, v.y * cos - v.x * sin);
+            let f0 = r * alpha + v.z * z - vp0;
+            let err = r.abs() * (alpha.abs() * phi2 + beta.abs() * phi3);
+            (f0, r * beta, err, alpha, beta)
+        };
+        let (fa, slope_a, err_a, alpha_a, beta_a) = expand(self.a);
+        let cos_min = nr * alpha_a + nz * self.a.0.z
+            - nr.abs() * (beta_a.abs() * phi_max + alpha_a.abs() * phi2 + beta_a.abs() * phi3);
+        if cos_min.is_nan() || cos_min < REACH_MIN_COS {
+            return everything;
+        }
+        let height = fa + slope_a.abs() * phi_max + err_a + self.lowering + REACH_SLACK;
+        if !height.is_finite() {
+            return everything;
+        }
+        if height < 0.0 {
+            return NOTHING;
+        }
+        let depth = height / cos_min;
+        let n_across = (nr * nr + nz * nz - cos_min * cos_min).max(0.0).sqrt();
+        let reach = body.radius_at(height) + depth * n_across + 2.0 * REACH_SLACK;
+        let [(e, ep0, de), (m, mp0, dm)] = self.across;
+        let ((fe, se, err_e, _, _), (fm, sm, err_m, _, _)) = (expand((e, ep0)), expand((m, mp0)));
+        // Within `reach` of the range `u·d·v` along each direction…
+        let mut span = everything;
+        for (f0, slope, err, dv) in [(fe, se, err_e, de), (fm, sm, err_m, dm)] {
+            let slack = reach + err + FEAS_TOL * dv.abs();
+            match linear_span(f0, slope, dv.min(0.0) - slack, dv.max(0.0) + slack) {
+                Some(s) => span = (span.0.max(s.0), span.1.min(s.1)),
+                None => return NOTHING,
+            }
+        }
+        // …and within `reach` of the path's segment itself (its rounded ends), the
+        // errors of both directions added to the radius.
+        let len = self.len;
+        let radius = reach + err_e + err_m + FEAS_TOL * len;
+        let disc = |cx: f64, cy: f64, radius: f64| {
+            let (gx, gy) = (fe - cx, fm - cy);
+            quadratic_span(
+                se * se + sm * sm,
+                2.0 * (gx * se + gy * sm),
+                gx * gx + gy * gy - radius * radius,
+            )
+        };
+        let pieces = if len > 1e-9 {
+            let (ux, uy) = (de / len, dm / len);
+            let along = linear_span(fe * ux + fm * uy, se * ux + sm * uy, 0.0, len);
+            let side = linear_span(fm * ux - fe * uy, sm * ux - se * uy, -radius, radius);
+            let beside = along
+                .zip(side)
+                .map(|(a, b)| (a.0.max(b.0), a.1.min(b.1)))
+                .filter(|s| s.0 <= s.1);
+            [disc(0.0, 0.0, radius), disc(de, dm, radius), beside]
+        } else {
+            [disc(0.0, 0.0, radius + len), None, None]
+        };
+        let hull = pieces
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+        match hull {
+            Some(h) => (span.0.max(h.0), span.1.min(h.1)),
+            None => NOTHING,
+        }
+    }
+}
+
+/// The `φ` with `f0 + slope·φ` in `[lo, hi]`: `None` when there is none, everything
+/// when the bounds are not numbers (nothing is ruled out then).
+fn linear_span(f0: f64, slope: f64, lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let everything = (f64::NEG_INFINITY, f64::INFINITY);
+    if slope == 0.0 {
+        return (!(f0 < lo || f0 > hi)).then_some(everything);
+    }
+    let (x, y) = ((lo - f0) / slope, (hi - f0) / slope);
+    if x.is_finite() && y.is_finite() {
+        Some((x.min(y), x.max(y)))
+    } else {
+        Some(everything)
+    }
+}
+
+/// The `φ` with `a·φ² + b·φ + c ≤ 0` for `a > 0`: `None` when there is none,
+/// everything when `a` is too small (or any number not finite) to rule anything out.
+fn quadratic_span(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
+    let everything = (f64::NEG_INFINITY, f64::INFINITY);
+    if !(a > 1e-12 && b.is_finite() && c.is_finite()) {
+        return Some(everything);
+    }
+    let disc = b * b - 4.0 * a * c;
+    if disc < 0.0 {
+        return None;
+    }
+    // Numerically stable form (Numerical Recipes §5.6); `q` is 0 only for `b = c = 0`.
+    let q = -0.5 * (b + b.signum() * disc.sqrt());
+    let (x, y) = if q == 0.0 { (0.0, 0.0) } else { (q / a, c / q) };
+    if x.is_finite() && y.is_finite() {
+        Some((x.min(y), x.max(y)))
+    } else {
+        Some(everything)
+    }
+}
+
 /// The line's offset across the plane of a sweep: the line point at depth `t` lies
 /// `m·w − t·m·n` from it.
 #[derive(Debug, Clone, Copy)]
@@ -689,6 +879,57 @@ mod tests {
             }
             if let Some(s) = strict {
                 prop_assert!(exact.is_some_and(|e| e >= s - 2e-3), "exact {:?} strict {}", exact, s);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Every texel of a parallel that a sweep cuts (deepest point below the
+        /// surface) lies in the span [`SweepReach::span`] gives.
+        #[test]
+        fn reach_span_holds_every_cut_texel(
+            tool_kind in 0usize..6,
+            r in 3.0f64..30.0, z in -20.0f64..20.0, tilt in -1.2f64..1.2,
+            theta_c in -3.2f64..3.2, phi_max in 0.0f64..0.03, phi0 in -0.03f64..0.03,
+            depth in -0.2f64..0.6, lean_a in -0.6f64..0.6, lean_b in -0.6f64..0.6,
+            dx in -0.5f64..0.5, dy in -0.5f64..0.5, dz in -0.3f64..0.3,
+            seed in 0u64..1_000_000,
+        ) {
+            let (body, _) = case(tool_kind, [0.0; 3], [0.0; 3], [0.0; 2], [0.0; 2]);
+            let parallel = Parallel { r, z, nr: tilt.cos(), nz: tilt.sin() };
+            let at = |theta: f64| {
+                let (sin, cos) = theta.sin_cos();
+                (
+                    Vector3::new(r * cos, r * sin, z),
+                    Vector3::new(parallel.nr * cos, parallel.nr * sin, parallel.nz),
+                )
+            };
+            // A sweep starting below the texel at θc + φ0, its axis leaned off the normal.
+            let (p, n) = at(theta_c + phi0);
+            let e1 = n.cross(&Vector3::z()).try_normalize(1e-9).unwrap_or(Vector3::x());
+            let e2 = n.cross(&e1);
+            let a = (n + e1 * lean_a + e2 * lean_b).normalize();
+            let p0 = p - n * depth;
+            let d = Vector3::new(dx, dy, dz);
+            let reach = SweepReach::of(&p0, &d, &a);
+            let (lo, hi) = reach.span(&body, &parallel, theta_c.sin_cos(), phi_max);
+            let plane = PreparedSweep::of(&a, &d);
+            let mut state = seed.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
+            let mut next = || {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            };
+            for k in 0..400 {
+                let phi = if k == 0 { phi0.clamp(-phi_max, phi_max) } else { (2.0 * next() - 1.0) * phi_max };
+                let (p, n) = at(theta_c + phi);
+                let q = SweepQuery { w: p - p0, n, d, a };
+                if let Some(t) = body.deepest_above_in(&q, 0.0, &plane) {
+                    prop_assert!(
+                        t <= 0.0 || (lo <= phi && phi <= hi),
+                        "cut {t} at φ {phi} outside the span {lo}..{hi}"
+                    );
+                }
             }
         }
     }

@@ -80,6 +80,39 @@ fn inside(intervals: &[(f64, f64)], theta: f64) -> bool {
     intervals.get(k).is_some_and(|iv| iv.0 <= theta)
 }
 
+/// [`inside`] along a row, for `theta` that never decreases: the intervals are walked
+/// instead of searched, which gives the same answers when their ends are sorted (the
+/// search relies on that too); when they are not, it searches.
+#[derive(Debug)]
+struct RowWalk<'a> {
+    intervals: &'a [(f64, f64)],
+    next: usize,
+    sorted: bool,
+}
+
+impl<'a> RowWalk<'a> {
+    fn new(intervals: &'a [(f64, f64)]) -> Self {
+        Self {
+            intervals,
+            next: 0,
+            sorted: intervals.windows(2).all(|w| w[0].1 <= w[1].1),
+        }
+    }
+
+    /// [`inside`] for `theta`, at least the last one asked about.
+    fn inside(&mut self, theta: f64) -> bool {
+        if !self.sorted {
+            return inside(self.intervals, theta);
+        }
+        while self.intervals.get(self.next).is_some_and(|iv| iv.1 < theta) {
+            self.next += 1;
+        }
+        self.intervals
+            .get(self.next)
+            .is_some_and(|iv| iv.0 <= theta)
+    }
+}
+
 /// Distance in θ from `theta` to the nearest interval (0 inside), or `None`.
 fn theta_gap(intervals: &[(f64, f64)], theta: f64) -> Option<f64> {
     let k = intervals.partition_point(|iv| iv.1 < theta);
@@ -131,10 +164,11 @@ pub fn compare_with_design(
             let area = texel * dt * r.max(0.0);
             let (mut want, mut got, mut over, mut worst, mut capped) =
                 (0.0, 0.0, 0.0, 0.0f64, false);
+            let mut walk = RowWalk::new(ivs);
             for i in 0..width {
                 let theta = map.coord_of(i, j).theta;
                 let cut = map.depth_at_texel(i, j) >= visible;
-                if inside(ivs, theta) {
+                if walk.inside(theta) {
                     want += area;
                     if cut {
                         got += area;
@@ -280,8 +314,9 @@ pub fn measure_scallop(
             let area = texel * dt * rows[j + reach].radius.max(0.0);
             let (mut worst, mut sum, mut n) = (0.0f64, 0.0, 0usize);
             if !floor.is_empty() {
+                let mut walk = RowWalk::new(&floor);
                 for i in 0..width {
-                    if inside(&floor, map.coord_of(i, j).theta) {
+                    if walk.inside(map.coord_of(i, j).theta) {
                         let left = (target_depth - f64::from(map.depth_at_texel(i, j))).max(0.0);
                         worst = worst.max(left);
                         sum += left;

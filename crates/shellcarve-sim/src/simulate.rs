@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use rayon::prelude::*;
 use shellcarve_core::{Point3, Surface, Tool, Toolpath, Vector3};
 
-use crate::body::{Body, PreparedSweep, SweepQuery};
+use crate::body::{Body, Parallel, PreparedSweep, SweepQuery, SweepReach};
 use crate::depth_map::{DepthMap, TILE};
 use crate::{SimError, SimOptions};
 
@@ -205,6 +205,7 @@ fn run(
     }
 
     let bins: Vec<(usize, Vec<u32>)> = bins.into_iter().collect();
+    let geometry = TileGeometry::of(surface, &map, bins.iter().map(|(key, _)| *key));
     let finished = std::sync::atomic::AtomicUsize::new(0);
     if let Some(p) = &options.progress {
         p.report(0, bins.len());
@@ -212,7 +213,7 @@ fn run(
     let done: Vec<(usize, Option<Box<[f32]>>)> = bins
         .par_iter()
         .map(|(key, list)| {
-            let tile = cut_tile(surface, body, &map, tiles_x, *key, list, &sweeps, &rects);
+            let tile = cut_tile(&geometry, body, &map, tiles_x, *key, list, &sweeps, &rects);
             if let Some(p) = &options.progress {
                 let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 p.report(n, bins.len());
@@ -226,6 +227,70 @@ fn run(
         }
     }
     Ok(map)
+}
+
+/// The texel geometry the tiles share, worked out once for all the tiles of a tile
+/// row or column: per tile row the [`Parallel`] of each texel row, per tile column
+/// `(sin θ, cos θ)` of each texel column (empty for tiles nothing is binned to).
+#[derive(Debug)]
+struct TileGeometry {
+    parallels: Vec<Vec<Parallel>>,
+    longitudes: Vec<Vec<(f64, f64)>>,
+}
+
+impl TileGeometry {
+    /// The geometry of the tiles `keys` (row-major over tiles) of `map`.
+    fn of(surface: &dyn Surface, map: &DepthMap, keys: impl Iterator<Item = usize>) -> Self {
+        let (w, h) = map.dims();
+        let (tiles_x, tiles_y) = map.tile_grid();
+        let (mut used_x, mut used_y) = (vec![false; tiles_x], vec![false; tiles_y]);
+        for key in keys {
+            if let Some(u) = used_x.get_mut(key % tiles_x.max(1)) {
+                *u = true;
+            }
+            if let Some(u) = used_y.get_mut(key / tiles_x.max(1)) {
+                *u = true;
+            }
+        }
+        let parallels = used_y
+            .par_iter()
+            .enumerate()
+            .map(|(tj, used)| {
+                let rows = if *used {
+                    tj * TILE..((tj + 1) * TILE).min(h)
+                } else {
+                    0..0
+                };
+                rows.map(|j| {
+                    let m = surface.meridian(map.coord_of(0, j).s);
+                    let (nr, nz) = m.normal_rz();
+                    Parallel {
+                        r: m.r,
+                        z: m.z,
+                        nr,
+                        nz,
+                    }
+                })
+                .collect()
+            })
+            .collect();
+        let longitudes = used_x
+            .par_iter()
+            .enumerate()
+            .map(|(ti, used)| {
+                let cols = if *used {
+                    ti * TILE..((ti + 1) * TILE).min(w)
+                } else {
+                    0..0
+                };
+                cols.map(|i| map.coord_of(i, 0).theta.sin_cos()).collect()
+            })
+            .collect();
+        Self {
+            parallels,
+            longitudes,
+        }
+    }
 }
 
 /// Splits the moves into fixed-orientation sweeps.
@@ -503,7 +568,7 @@ fn wrap(x: f64) -> f64 {
     reason = "internal helper with one call site"
 )]
 fn cut_tile(
-    surface: &dyn Surface,
+    geometry: &TileGeometry,
     body: &Body,
     map: &DepthMap,
     tiles_x: usize,
@@ -516,28 +581,38 @@ fn cut_tile(
     let (ti, tj) = (key % tiles_x, key / tiles_x);
     let (i_base, j_base) = (ti * TILE, tj * TILE);
     let (i_end, j_end) = ((i_base + TILE).min(w), (j_base + TILE).min(h));
-    // Per row: point (r, z) and normal (nr, nz) in the meridian half-plane.
-    let rows: Vec<[f64; 4]> = (j_base..j_end)
-        .map(|j| {
-            let m = surface.meridian(map.coord_of(0, j).s);
-            let (nr, nz) = m.normal_rz();
-            [m.r, m.z, nr, nz]
-        })
-        .collect();
-    let cols: Vec<(f64, f64)> = (i_base..i_end)
-        .map(|i| map.coord_of(i, 0).theta.sin_cos())
-        .collect();
+    let (Some(rows), Some(cols)) = (geometry.parallels.get(tj), geometry.longitudes.get(ti)) else {
+        return None;
+    };
+    let dtheta = map.texel_theta();
     let mut buf = vec![0.0f32; TILE * TILE];
     let mut any = false;
     for &k in list {
         let k = k as usize;
         let sw = &sweeps[k];
         let plane = PreparedSweep::of(&sw.a, &sw.d);
+        let reach = SweepReach::of(&sw.p0.coords, &sw.d, &sw.a);
         for r in &rects[k] {
             let (a0, a1) = (r.0.max(i_base), r.1.min(i_end));
             let (b0, b1) = (r.2.max(j_base), r.3.min(j_end));
+            if a0 >= a1 {
+                continue;
+            }
+            // The columns' longitudes are expanded about the middle one.
+            let mid = (a0 + a1 - 1) / 2;
+            let phi_max = (mid - a0).max(a1 - 1 - mid) as f64 * dtheta;
             for j in b0..b1 {
-                let [rr, z, nr, nz] = rows[j - j_base];
+                let row = &rows[j - j_base];
+                // Only the columns the sweep can cut (rounded outwards, which covers
+                // rounding errors far below a texel); the others would be left as
+                // they are.
+                let (lo, hi) = reach.span(body, row, cols[mid - i_base], phi_max);
+                let column = |phi: f64| mid as f64 + phi / dtheta;
+                let (a0, a1) = (
+                    column(lo).floor().max(a0 as f64).min(a1 as f64) as usize,
+                    (column(hi).ceil() + 1.0).max(a0 as f64).min(a1 as f64) as usize,
+                );
+                let Parallel { r: rr, z, nr, nz } = *row;
                 for i in a0..a1 {
                     let (sin, cos) = cols[i - i_base];
                     let p = Point3::new(rr * cos, rr * sin, z);

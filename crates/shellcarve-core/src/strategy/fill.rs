@@ -1,6 +1,8 @@
 //! The `fill` strategy: scan lines clipped to keep the tool inside each glyph,
 //! linked into zig-zags, with the reachable fraction of each glyph measured.
 
+use rayon::prelude::*;
+
 use super::geometry::{
     edges_of, inset_intervals, inside_intervals, winding_inside, y_extent, Edge, SegmentGrid,
 };
@@ -22,12 +24,22 @@ fn link_ok(edges: &[Edge], grid: &SegmentGrid, p: &Point2, q: &Point2, r: f64) -
 }
 
 pub(super) fn fill(layout: &Layout2d, tool: &Tool, radius: f64, step: f64) -> Result<StrokePlan> {
+    // Each glyph on its own (in parallel), then gathered in order.
+    let glyphs: Vec<(Vec<Stroke>, f64)> = layout
+        .glyphs
+        .par_iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let edges = edges_of(g);
+            let glyph_strokes = hatch_glyph(g, &edges, gi, radius, step);
+            let covered = coverage(g, &edges, &glyph_strokes, radius);
+            (glyph_strokes, covered)
+        })
+        .collect();
     let mut strokes = Vec::new();
     let mut judge = CoverageJudge::default();
-    for (gi, g) in layout.glyphs.iter().enumerate() {
-        let edges = edges_of(g);
-        let glyph_strokes = hatch_glyph(g, &edges, gi, radius, step);
-        judge.add(g.ch, coverage(g, &edges, &glyph_strokes, radius));
+    for (g, (glyph_strokes, covered)) in layout.glyphs.iter().zip(glyphs) {
+        judge.add(g.ch, covered);
         strokes.extend(glyph_strokes);
     }
     let (min_coverage, warnings) = judge.verdict(tool, radius)?;

@@ -35,19 +35,19 @@ pub(super) fn order_strokes_from(strokes: Vec<Stroke>, at: Option<Point2>) -> Ve
                 best = Some((0.0, k, 0, false));
                 break;
             };
-            let n = st.points.len();
-            let candidates: Vec<(usize, bool)> = if st.closed {
-                (0..n).map(|v| (v, false)).collect()
-            } else {
-                vec![(0, false), (n.saturating_sub(1), true)]
-            };
-            for (v, rev) in candidates {
+            let mut consider = |v: usize, rev: bool| {
                 if let Some(p) = st.points.get(v) {
                     let d = (p - here).norm_squared();
                     if best.is_none_or(|b| d < b.0) {
                         best = Some((d, k, v, rev));
                     }
                 }
+            };
+            if st.closed {
+                (0..st.points.len()).for_each(|v| consider(v, false));
+            } else {
+                consider(0, false);
+                consider(st.points.len().saturating_sub(1), true);
             }
         }
         let Some((_, k, v, rev)) = best else { break };
