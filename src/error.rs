@@ -48,6 +48,21 @@ pub enum Error {
         /// The 1-based toolpath move where the tool reaches deepest.
         at_move: usize,
     },
+    /// The plan's grooves run over the letters' edges by construction, more than the
+    /// design comparison allows.
+    #[error("the {strategy} grooves of the tool {tool} run up to {overrun_mm:.3} mm over the letters' edges (the check allows {tol_mm:.3} mm): {detail}")]
+    Overrun {
+        /// The strategy.
+        strategy: String,
+        /// The tool.
+        tool: String,
+        /// How far the grooves run over the edges (mm).
+        overrun_mm: f64,
+        /// What the design comparison allows (mm).
+        tol_mm: f64,
+        /// The planner's explanation and advice.
+        detail: String,
+    },
     /// The simulated engraving fails a check; nothing was written.
     #[error("verification failed: {0}")]
     Verification(String),

@@ -531,6 +531,17 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
         ));
     }
     let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
+    // A plan that runs over the letters by construction would fail the design
+    // comparison after the whole simulation: refuse it now, with the planner's advice.
+    if plan.overrun > overcut_tolerance(job.sim.texel) {
+        return Err(Error::Overrun {
+            strategy: job.strategy.strategy.to_string(),
+            tool: tool.to_string(),
+            overrun_mm: plan.overrun,
+            tol_mm: overcut_tolerance(job.sim.texel),
+            detail: plan.warnings.join("; "),
+        });
+    }
     warnings.extend(plan.warnings.iter().cloned());
     let toolpath = engrave_strokes(surface.as_ref(), &plan.strokes, &job.engrave)?;
     // Planned in the egg's own frame; posted where the probed egg sits.
@@ -688,8 +699,18 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.planned_cycle_time_s = Some(planned.cycle_time_s);
     let overcut_ok = design.worst_overcut_mm <= overcut_tolerance(job.sim.texel);
     if !overcut_ok {
+        // A tool held off the normal cuts a slanted, wider groove: say so.
+        let cause = if planned.max_tilt_error > TILT_WARN.to_radians() {
+            format!(
+                ": {} holds the tool up to {:.1}° off the surface normal, which widens the groove on one side; use smaller letters nearer the egg's equator, a narrower tool or a ball, less depth, or a five-axis machine",
+                machine.name(),
+                planned.max_tilt_error.to_degrees()
+            )
+        } else {
+            String::new()
+        };
         r.checks.failures.push(format!(
-            "the simulated cut reaches {:.3} mm outside the letters (tolerance {:.3} mm)",
+            "the simulated cut reaches {:.3} mm outside the letters (tolerance {:.3} mm){cause}",
             design.worst_overcut_mm,
             overcut_tolerance(job.sim.texel)
         ));

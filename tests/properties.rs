@@ -4,7 +4,7 @@
 //! It never panics and never produces a program that fails its own checks.
 
 use proptest::prelude::*;
-use shellcarve::shellcarve_core::{EggSpec, TextHeight, Tool};
+use shellcarve::shellcarve_core::{EggSpec, Font, Strategy as Cut, TextHeight, Tool};
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::{engrave, EngraveJob, Error};
 
@@ -83,6 +83,64 @@ proptest! {
                 }
             }
             // A program that fails its own verification is a planner bug, not bad input.
+            Err(Error::Verification(msg)) => prop_assert!(false, "planner bug: {}", msg),
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.len() > 20, "unclear error: {}", msg);
+            }
+        }
+    }
+}
+
+proptest! {
+    // 6 cases by default (each is a whole engraving, a v-carve the slowest);
+    // PROPTEST_CASES=N for more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6),
+        ..ProptestConfig::default()
+    })]
+
+    /// Every strategy, with the outline font and the single-stroke one, on the
+    /// five-axis default machine: a clear refusal or a program that passes its own
+    /// checks. (The four-axis rotary is drawn in the test above with `fill`; with
+    /// contour-centred strategies a wide V-bit tilted by it can widen the groove
+    /// beyond the design comparison's tolerance, which the verification refuses
+    /// (naming the tilt), not yet the planner.)
+    #[test]
+    fn every_strategy_and_font_refuses_clearly_or_passes(
+        text in "[A-Za-z0-9&?-]{1,4}",
+        egg in egg(),
+        tool in tool(),
+        strategy in prop_oneof![
+            Just(Cut::Outline),
+            Just(Cut::Fill),
+            Just(Cut::VCarve),
+            Just(Cut::Centerline),
+        ],
+        hershey in any::<bool>(),
+        depth in 0.05f64..0.5,
+        height in 1.5f64..4.0,
+    ) {
+        let mut job = EngraveJob::default()
+            .with_text(&text)
+            .with_tool(tool)
+            .with_height(TextHeight::CapHeight(height));
+        if hershey {
+            job.font = Font::hershey("romans").unwrap();
+        }
+        job.egg = egg;
+        job.strategy = job.strategy.clone().with_strategy(strategy);
+        job.engrave = job.engrave.clone().with_depth(depth);
+        job.sim = job.sim.clone().with_texel(0.03);
+        match engrave(&job) {
+            Ok(e) => {
+                let r = e.report();
+                prop_assert!(r.checks.passed(), "{:?}", r.checks);
+                prop_assert!(r.cut_depth_mm.max <= depth + 0.05, "{:?}", r.cut_depth_mm);
+                if strategy != Cut::VCarve {
+                    prop_assert!(r.cut_depth_mm.min >= depth - 0.05, "{:?}", r.cut_depth_mm);
+                }
+            }
             Err(Error::Verification(msg)) => prop_assert!(false, "planner bug: {}", msg),
             Err(e) => {
                 let msg = e.to_string();
@@ -174,5 +232,38 @@ fn regression_a_tilted_flat_end_mill_digs_with_its_rim() {
             assert!((reach_mm - 0.063).abs() < 0.003, "{reach_mm}")
         }
         other => panic!("expected TiltedReach, got {other:?}"),
+    }
+}
+
+/// Found by the strategy property test above: the centre line of DejaVu's "a" at
+/// 1.5 mm with a 0.48 mm flat end mill. The planner warned that the tool is wider
+/// than the strokes, then the whole simulation ran only to fail the design
+/// comparison (0.152 mm outside the letters). Now the plan's overrun refuses it
+/// first, with the planner's advice.
+#[test]
+fn regression_centerline_wider_than_the_strokes_is_refused_by_the_plan() {
+    let mut job = EngraveJob::default()
+        .with_text("a")
+        .with_tool(Tool::Flat {
+            diameter: 0.484776037113888,
+        })
+        .with_height(TextHeight::CapHeight(1.5));
+    job.egg = EggSpec::Spheroid {
+        length: 35.0,
+        breadth: 21.0,
+    };
+    job.strategy = job.strategy.clone().with_strategy(Cut::Centerline);
+    job.engrave = job.engrave.clone().with_depth(0.05);
+    job.sim = job.sim.clone().with_texel(0.03);
+    match engrave(&job) {
+        Err(e @ Error::Overrun { overrun_mm, .. }) => {
+            assert!(overrun_mm > 0.1 && overrun_mm < 0.25, "{overrun_mm}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains("narrower tool") && msg.contains("'a'"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected Overrun, got {other:?}"),
     }
 }

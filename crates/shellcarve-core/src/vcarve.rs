@@ -128,6 +128,7 @@ pub(crate) fn vcarve(
         strokes,
         min_coverage: 1.0,
         warnings: Vec::new(),
+        overrun: 0.0,
     })
 }
 

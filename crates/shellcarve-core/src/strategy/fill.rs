@@ -47,6 +47,7 @@ pub(super) fn fill(layout: &Layout2d, tool: &Tool, radius: f64, step: f64) -> Re
         strokes,
         min_coverage,
         warnings,
+        overrun: 0.0,
     })
 }
 

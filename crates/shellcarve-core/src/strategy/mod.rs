@@ -232,6 +232,11 @@ pub struct StrokePlan {
     pub min_coverage: f64,
     /// Human-readable warnings.
     pub warnings: Vec<String>,
+    /// How far the planned grooves reach over the letters' edges by construction (mm):
+    /// for `centerline` on outline glyphs, the most the tool's radius exceeds a
+    /// stroke's half-width; 0 where the plan keeps the tool's cut within the letters
+    /// as designed.
+    pub overrun: f64,
 }
 
 /// Plans the tool-centre strokes of a layout for a tool cutting `depth` deep.
@@ -318,12 +323,18 @@ fn open_strokes(layout: &Layout2d) -> Vec<Stroke> {
 fn centerline(layout: &Layout2d, tool: &Tool, radius: f64) -> Result<StrokePlan> {
     let mut strokes = Vec::new();
     let (mut too_wide, mut too_narrow) = (Vec::new(), Vec::new());
+    let mut overrun = 0.0f64;
     for (gi, g) in layout.glyphs.iter().enumerate() {
         let lines = medial::glyph_centerlines(g)?;
         for (li, line) in lines.into_iter().enumerate() {
             let widest = line.iter().map(|p| p.half_width).fold(0.0, f64::max);
-            if line.iter().any(|p| p.half_width < radius * (1.0 - 1e-6)) {
+            let narrowest = line
+                .iter()
+                .map(|p| p.half_width)
+                .fold(f64::INFINITY, f64::min);
+            if narrowest < radius * (1.0 - 1e-6) {
                 too_narrow.push(g.ch);
+                overrun = overrun.max(radius - narrowest);
             }
             if widest > 2.0 * radius {
                 too_wide.push(g.ch);
@@ -359,6 +370,7 @@ fn centerline(layout: &Layout2d, tool: &Tool, radius: f64) -> Result<StrokePlan>
         strokes,
         min_coverage: 1.0,
         warnings,
+        overrun,
     })
 }
 
@@ -397,6 +409,7 @@ fn outline(layout: &Layout2d, tool: &Tool, radius: f64) -> StrokePlan {
         strokes,
         min_coverage: 1.0,
         warnings,
+        overrun: 0.0,
     }
 }
 
@@ -602,6 +615,23 @@ mod tests {
             y_max: h,
             lines: Vec::new(),
         }
+    }
+
+    /// The centre line of a 0.3 mm wide bar: a tool up to 0.3 mm wide stays inside
+    /// it; a wider one runs its radius less the bar's half-width over each edge.
+    #[test]
+    fn centerline_overrun_is_the_radius_beyond_the_half_width() {
+        let l = rect_glyph(0.3, 3.0);
+        let options = StrategyOptions::default().with_strategy(Strategy::Centerline);
+        let narrow = plan_strokes(&l, &Tool::Ball { diameter: 0.2 }, 0.35, &options).unwrap();
+        assert_eq!(narrow.overrun, 0.0);
+        let wide = plan_strokes(&l, &Tool::Flat { diameter: 0.5 }, 0.05, &options).unwrap();
+        assert!(
+            (wide.overrun - (0.25 - 0.15)).abs() < 1e-6,
+            "{}",
+            wide.overrun
+        );
+        assert!(wide.warnings.iter().any(|w| w.contains("narrower tool")));
     }
 
     #[test]

@@ -228,6 +228,7 @@ pub(super) fn offset_fill(
             strokes,
             min_coverage,
             warnings,
+            overrun: 0.0,
         },
         finishing,
     ))
@@ -330,6 +331,7 @@ pub(super) fn outline_inside(
         strokes,
         min_coverage: 1.0,
         warnings,
+        overrun: 0.0,
     })
 }
 
