@@ -573,6 +573,30 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
             at_move: leaned.max_reach_move.unwrap_or(0),
         });
     }
+    // Centred as it is, a tilted tool's groove may still come out wider than the
+    // design comparison allows (a wide V-bit's low flank), on top of what the plan
+    // itself runs over: refuse that before simulating. (The estimate takes the worst
+    // direction on a flat surface; the simulation then checks the letters' edges.)
+    let tilt_overrun = leaned.max_overrun.max(0.0);
+    let overrun_limit = overcut_tolerance(job.sim.texel);
+    if tilt_overrun > 0.0 && plan.overrun + tilt_overrun > overrun_limit {
+        let mut detail = format!(
+            "{} holds the tool off the surface normal (toolpath move {}), which widens its groove by up to {:.3} mm; use smaller letters nearer the egg's equator, a narrower tool or a ball, less depth, or a five-axis machine",
+            machine.name(),
+            leaned.max_overrun_move.unwrap_or(0),
+            tilt_overrun
+        );
+        if plan.overrun > 0.0 {
+            detail = format!("{}; and {detail}", plan.warnings.join("; "));
+        }
+        return Err(Error::Overrun {
+            strategy: job.strategy.strategy.to_string(),
+            tool: tool.to_string(),
+            overrun_mm: plan.overrun + tilt_overrun,
+            tol_mm: overrun_limit,
+            detail,
+        });
+    }
     let toolpath = leaned.toolpath;
     let mut header = vec![
         format!(
@@ -742,11 +766,12 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     r.feed_limited_moves = Some(planned.feed_limited_moves.clone());
     if planned.max_tilt_error > TILT_WARN.to_radians() {
         r.warnings.push(format!(
-            "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); the tips in the shell are leaned up to {:.3} mm so that the slanted tool straddles the letters, which widens the cut by about that much; keep the text near the egg's equator or use a five-axis machine",
+            "machine {} cannot point the tool along the surface normal everywhere: it tilts up to {:.2}° from it (toolpath move {}); the tips in the shell are moved up to {:.3} mm so that the slanted tool's cut is centred on the letters, which still widens it by up to {:.3} mm; keep the text near the egg's equator or use a five-axis machine",
             machine.name(),
             planned.max_tilt_error.to_degrees(),
             planned.max_tilt_error_move.unwrap_or(0),
-            leaned.max_shift
+            leaned.max_shift,
+            leaned.max_overrun.max(0.0)
         ));
     }
     let mut all = warnings;

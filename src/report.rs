@@ -70,10 +70,11 @@ pub struct Report {
     /// C axis (text over a pole), where holding C leaves less than the cone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tilt_error_deg: Option<f64>,
-    /// Largest distance a tip in the shell was moved so that the tool the machine
-    /// holds, where it cannot follow the normal, pivots about the point half the
-    /// tip's depth below its surface point (mm; engrave only; 0 on five-axis machines
-    /// outside the singular cone). See [`shellcarve_kinematics::lean_toolpath`].
+    /// Largest distance a tip in the shell was moved where the machine cannot hold
+    /// the tool along the normal: across it, to centre the tilted tool's cut on the
+    /// letters, and up by half the tool's reach below its tilted tip (mm; engrave
+    /// only; 0 on five-axis machines outside the singular cone). See
+    /// [`shellcarve_kinematics::lean_toolpath`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_lean_shift_mm: Option<f64>,
     /// Toolpath moves (1-based) slower than their feed because an axis reached its top

@@ -101,11 +101,8 @@ proptest! {
     })]
 
     /// Every strategy, with the outline font and the single-stroke one, on the
-    /// five-axis default machine: a clear refusal or a program that passes its own
-    /// checks. (The four-axis rotary is drawn in the test above with `fill`; with
-    /// contour-centred strategies a wide V-bit tilted by it can widen the groove
-    /// beyond the design comparison's tolerance, which the verification refuses
-    /// (naming the tilt), not yet the planner.)
+    /// five-axis default machine and the four-axis rotary: a clear refusal or a
+    /// program that passes its own checks.
     #[test]
     fn every_strategy_and_font_refuses_clearly_or_passes(
         text in "[A-Za-z0-9&?-]{1,4}",
@@ -118,6 +115,7 @@ proptest! {
             Just(Cut::Centerline),
         ],
         hershey in any::<bool>(),
+        four_axis in any::<bool>(),
         depth in 0.05f64..0.5,
         height in 1.5f64..4.0,
     ) {
@@ -125,6 +123,9 @@ proptest! {
             .with_text(&text)
             .with_tool(tool)
             .with_height(TextHeight::CapHeight(height));
+        if four_axis {
+            job = job.with_machine("xyza-rotary").with_dialect(Dialect::Grbl4Axis);
+        }
         if hershey {
             job.font = Font::hershey("romans").unwrap();
         }
@@ -176,8 +177,8 @@ fn regression_sharp_v_crease_on_a_coarse_grid() {
 /// Found by the property test above: on a four-axis rotary the tool tilts 13.5° from
 /// the normal at the top of tall letters on a small sphere. With the tip held under
 /// its surface point, the 0.51 mm deep groove slanted 0.09 mm out of the letters at
-/// the surface (tolerance 0.065 mm at this texel); leaning the tool about the point
-/// half the depth down halves that.
+/// the surface (tolerance 0.065 mm at this texel); centring the tilted tool's cut on
+/// the letters halves that.
 #[test]
 fn regression_four_axis_tilt_slants_a_deep_groove_out_of_the_letters() {
     let mut job = EngraveJob::default()
@@ -194,8 +195,11 @@ fn regression_four_axis_tilt_slants_a_deep_groove_out_of_the_letters() {
     let tilt = r.max_tilt_error_deg.unwrap();
     let shift = r.max_lean_shift_mm.unwrap();
     assert!(tilt > 13.0 && tilt < 14.0, "{tilt}");
-    // Half the depth times tan(tilt).
-    let expected = 0.5 * 0.5127616568873271 * tilt.to_radians().tan();
+    // The tool's cut centred on the letters: about half the depth times tan(tilt)
+    // (half the slant of its shank), plus half what the small ball adds on each side.
+    let (sin, cos) = tilt.to_radians().sin_cos();
+    let (d, ball) = (0.5127616568873271, 0.04);
+    let expected = 0.5 * (d * sin / cos + ball / cos + ball * (sin - 1.0));
     assert!((shift - expected).abs() < 0.002, "{shift} vs {expected}");
     let design = r.design.as_ref().unwrap();
     assert!(design.worst_overcut_mm < 0.065, "{design:?}");

@@ -68,6 +68,6 @@ pub use surface::{
     Spheroid, Surface, SurfaceCoord, DEFAULT_FIT_ITERATIONS, DEFAULT_FIT_TOL,
     DEFAULT_MAX_NOISE_GAIN, PROBE_POINTS_PER_PARAMETER,
 };
-pub use tool::{Tool, ToolProfile, DEFAULT_V_SHANK_DIAMETER};
+pub use tool::{TiltedFootprint, Tool, ToolProfile, DEFAULT_V_SHANK_DIAMETER};
 pub use toolpath::{Move, MoveKind, Pose, Toolpath};
 pub use vcarve::{VCARVE_FLAT_SCALLOP, VCARVE_SAMPLE_STEP};
