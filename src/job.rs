@@ -533,12 +533,13 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     let plan = plan_strokes(&layout, &tool, depth, &job.strategy)?;
     // A plan that runs over the letters by construction would fail the design
     // comparison after the whole simulation: refuse it now, with the planner's advice.
-    if plan.overrun > overcut_tolerance(job.sim.texel) {
+    let overrun_limit = overrun_limit(job.sim.texel);
+    if plan.overrun > overrun_limit {
         return Err(Error::Overrun {
             strategy: job.strategy.strategy.to_string(),
             tool: tool.to_string(),
             overrun_mm: plan.overrun,
-            tol_mm: overcut_tolerance(job.sim.texel),
+            tol_mm: overrun_limit,
             detail: plan.warnings.join("; "),
         });
     }
@@ -578,7 +579,6 @@ pub fn engrave(job: &EngraveJob) -> Result<Engraving> {
     // itself runs over: refuse that before simulating. (The estimate takes the worst
     // direction on a flat surface; the simulation then checks the letters' edges.)
     let tilt_overrun = leaned.max_overrun.max(0.0);
-    let overrun_limit = overcut_tolerance(job.sim.texel);
     if tilt_overrun > 0.0 && plan.overrun + tilt_overrun > overrun_limit {
         let mut detail = format!(
             "{} holds the tool off the surface normal (toolpath move {}), which widens its groove by up to {:.3} mm; use smaller letters nearer the egg's equator, a narrower tool or a ball, less depth, or a five-axis machine",
@@ -819,6 +819,14 @@ fn chip_load_warning(chip_load: f64, diameter: f64, job: &EngraveJob) -> Option<
 /// the grid's own rounding on each side) plus 5 µm.
 fn overcut_tolerance(texel: f64) -> f64 {
     2.0 * texel + 0.005
+}
+
+/// The most a plan may run over the letters' edges by construction (mm): the design
+/// comparison's tolerance. (Its grid can add up to about a texel to a real excess, so
+/// a plan just inside may still fail the comparison; refusing a texel earlier would
+/// refuse jobs that pass it.)
+fn overrun_limit(texel: f64) -> f64 {
+    overcut_tolerance(texel)
 }
 
 /// Compares the simulated cut with the letters as laid out (`layout` already centred
