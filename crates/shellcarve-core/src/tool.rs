@@ -176,7 +176,7 @@ impl ToolProfile {
         let (sin, cos) = tilt.abs().min(1.5).sin_cos();
         // Above this height both side curves are above the surface.
         let top = (tip_depth + self.shank_radius * sin) / cos;
-        if !(top > 0.0) {
+        if top.is_nan() || top <= 0.0 {
             return none;
         }
         // The side curves at height h: (h sin ± ρ cos, h cos ∓ ρ sin − tip_depth).

@@ -84,8 +84,10 @@ fn classify(feed: &Feed, from: &Pose, to: &Pose) -> MoveKind {
 /// Samples the tool motion of a program in the workpiece frame.
 ///
 /// Each block gives one or more moves: TCP linear blocks move the tip straight, so they
-/// are split only where the tool axis turns more than `max_angle`; joint-mode blocks
-/// and arcs are split every `max_step` of tip travel as well. Feed blocks are
+/// are split only where the tool axis turns more than `max_angle` (or a rotary axis
+/// does: a swing to the axes' other solution for the same pose turns the tool all the
+/// way round and back); joint-mode blocks and arcs are split every `max_step` of tip
+/// travel as well. Feed blocks are
 /// classified as plunge (tip moving into the tool axis direction), retract, or cut.
 pub fn sample_motion(
     machine: &dyn Machine,
@@ -121,9 +123,19 @@ pub fn sample_motion(
             continue;
         };
         let start_pose = pose_of(machine, mode, &from);
+        // The axis turns along the block at least as far as between its ends, and by
+        // no more than its rotary joints turn: a block that takes the rotary axes
+        // round to their other solution for the same pose ends where it starts but
+        // swings the tool through everything between (and in joint mode the tip).
         let turn = start_pose.axis.angle(&end_pose.axis);
+        let rotary = machine
+            .axes()
+            .iter()
+            .filter(|a| a.is_rotary())
+            .map(|&a| (block.target.get(a) - from.get(a)).abs())
+            .fold(0.0, f64::max);
         let curved = mode == ControlMode::Joint || matches!(block.path, Path::Arc { .. });
-        let mut n = (turn / options.max_angle).ceil().max(1.0);
+        let mut n = (turn.max(rotary) / options.max_angle).ceil().max(1.0);
         if curved {
             let travel = match block.path {
                 Path::Arc {
@@ -392,5 +404,66 @@ mod tests {
         assert!((grbl.naive_s - 50.0).abs() < 1e-9, "{}", grbl.naive_s);
         // The planner adds only the ramps at the ends on so slow a block.
         assert!(lx.total_s >= lx.naive_s && lx.total_s < lx.naive_s + 0.5);
+    }
+
+    /// A feed block that takes the rotary axes round to their other solution for the
+    /// same pose (A to −A, C by 180°) starts and ends with the same tool axis, but the
+    /// tool swings through everything between: it is sampled by the rotary turn, and
+    /// the samples show the swing.
+    #[test]
+    fn a_swing_to_the_other_rotary_solution_is_sampled() {
+        let m = XyzacTrt::preset();
+        let pose = Pose::new(
+            shellcarve_core::Point3::new(5.0, 1.0, 15.0),
+            shellcarve_core::UnitVector3::new_normalize(shellcarve_core::Vector3::new(
+                0.4, 0.2, 1.0,
+            )),
+        );
+        let both = m.inverse_all(&pose, None);
+        assert_eq!(both.len(), 2);
+        let (a, b) = (both[0], both[1]);
+        assert!(
+            (a.get(Axis::A) + b.get(Axis::A)).abs() < 1e-9,
+            "{a:?} {b:?}"
+        );
+        for mode in [ControlMode::Tcp, ControlMode::Joint] {
+            let block = |target: Joints, feed: Feed| crate::program::MachineMove {
+                target,
+                path: Path::Linear,
+                feed,
+                line: None,
+                comment: None,
+                cutting: true,
+            };
+            let program = MachineProgram {
+                mode,
+                moves: vec![block(a, Feed::Rapid), block(b, Feed::UnitsPerMinute(60.0))],
+                spindle_rpm: 18_000.0,
+                tool_number: 1,
+                header: Vec::new(),
+            };
+            let motion = sample_motion(&m, &program, &SampleOptions::default()).unwrap();
+            let ends = pose_of(&m, mode, &a);
+            assert!(ends.axis.angle(&pose_of(&m, mode, &b).axis) < 1e-9);
+            let swing = motion
+                .moves
+                .iter()
+                .map(|s| s.pose.axis.angle(&ends.axis))
+                .fold(0.0, f64::max);
+            let tilt = ends
+                .axis
+                .angle(&shellcarve_core::UnitVector3::new_normalize(
+                    shellcarve_core::Vector3::z(),
+                ));
+            // Through A = 0: the tool passes upright on the way.
+            assert!(swing > tilt - 1e-3, "{mode:?}: swing {swing} tilt {tilt}");
+            let steps = (2.0 * a.get(Axis::A).abs()).max((a.get(Axis::C) - b.get(Axis::C)).abs())
+                / DEFAULT_SAMPLE_ANGLE;
+            assert!(
+                motion.moves.len() as f64 >= steps,
+                "{mode:?}: {}",
+                motion.moves.len()
+            );
+        }
     }
 }
