@@ -327,6 +327,18 @@ pub(super) fn outline_inside(
         ));
     }
     warnings.extend(trouble.dropped_warning());
+    // Every contour gone: the program would cut nothing.
+    if strokes.is_empty() {
+        if let Some(g) = layout.glyphs.iter().find(|g| !g.contours.is_empty()) {
+            return Err(CoreError::CannotOffset {
+                ch: g.ch,
+                reason: format!(
+                    "the tool ({tool}) cuts {:.3} mm wide, wider than every stroke: with the tool inside the outline nothing is left to cut; use a narrower tool, a larger --height, the tool on the outline (without --outline-inside) or --strategy fill",
+                    2.0 * radius
+                ),
+            });
+        }
+    }
     Ok(StrokePlan {
         strokes,
         min_coverage: 1.0,
@@ -707,6 +719,20 @@ mod tests {
         let plan = plan_strokes(&ring(), &BALL, DEPTH, &o).unwrap();
         assert_eq!(plan.strokes.len(), 2);
         assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    }
+
+    /// With nothing left inside any contour, the plan is refused, naming the glyph.
+    #[test]
+    fn outline_inside_with_nothing_left_is_refused() {
+        let l = layout('l', vec![rect(0.0, 0.0, 0.15, 2.0)]);
+        let o = StrategyOptions::default()
+            .with_strategy(Strategy::Outline)
+            .with_outline_offset(OutlineOffset::Inside);
+        let err = plan_strokes(&l, &BALL, DEPTH, &o).unwrap_err().to_string();
+        assert!(
+            err.contains("'l'") && err.contains("nothing is left to cut"),
+            "{err}"
+        );
     }
 
     #[test]
