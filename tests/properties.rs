@@ -34,27 +34,14 @@ fn machine_and_dialect() -> impl Strategy<Value = (&'static str, Dialect)> {
     ]
 }
 
-fn egg() -> impl Strategy<Value = EggSpec> {
-    prop_oneof![
-        (35.0f64..80.0, 0.6f64..1.0).prop_map(|(l, k)| EggSpec::Spheroid {
-            length: l,
-            breadth: l * k,
-        }),
-        (25.0f64..60.0).prop_map(|d| EggSpec::Sphere { diameter: d }),
-    ]
-}
-
 proptest! {
     // 10 cases by default (each is a whole engraving); PROPTEST_CASES=N for more.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::whole_job_config(10))]
 
     #[test]
     fn engrave_refuses_clearly_or_passes_its_checks(
         text in "[A-Za-z0-9&?!-]{1,6}",
-        egg in egg(),
+        egg in common::egg(),
         tool in tool(),
         depth in 0.05f64..0.6,
         height in 1.5f64..3.5,
@@ -99,10 +86,7 @@ proptest! {
 proptest! {
     // 6 cases by default (each is a whole engraving, a v-carve the slowest);
     // PROPTEST_CASES=N for more.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::whole_job_config(6))]
 
     /// Every strategy, with the outline font and the single-stroke one, on the
     /// five-axis default machine and the four-axis rotary: a clear refusal or a
@@ -110,14 +94,9 @@ proptest! {
     #[test]
     fn every_strategy_and_font_refuses_clearly_or_passes(
         text in "[A-Za-z0-9&?-]{1,4}",
-        egg in egg(),
+        egg in common::egg(),
         tool in tool(),
-        strategy in prop_oneof![
-            Just(Cut::Outline),
-            Just(Cut::Fill),
-            Just(Cut::VCarve),
-            Just(Cut::Centerline),
-        ],
+        strategy in common::strategy(),
         hershey in any::<bool>(),
         four_axis in any::<bool>(),
         depth in 0.05f64..0.5,

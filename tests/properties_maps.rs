@@ -19,6 +19,8 @@ use shellcarve::shellcarve_core::{
 use shellcarve::shellcarve_gcode::Dialect;
 use shellcarve::{engrave, EngraveJob, Error};
 
+mod common;
+
 fn v_tool() -> impl Strategy<Value = Tool> {
     (20.0f64..90.0, 0.0f64..0.1).prop_map(|(a, t)| Tool::V {
         included_angle: a.to_radians(),
@@ -50,16 +52,6 @@ fn cutting_width(tool: &Tool, depth: f64) -> f64 {
         } => (tip_width + 2.0 * depth * (included_angle / 2.0).tan()).min(diameter),
         _ => unreachable!("only ball, flat and V tools are drawn"),
     }
-}
-
-fn egg() -> impl Strategy<Value = EggSpec> {
-    prop_oneof![
-        (35.0f64..80.0, 0.6f64..1.0).prop_map(|(l, k)| EggSpec::Spheroid {
-            length: l,
-            breadth: l * k,
-        }),
-        (25.0f64..60.0).prop_map(|d| EggSpec::Sphere { diameter: d }),
-    ]
 }
 
 fn map() -> impl Strategy<Value = MapKind> {
@@ -318,16 +310,13 @@ fn largest_feed_tilt_jump(gcode: &str) -> Option<(usize, f64, f64)> {
 
 proptest! {
     // 6 cases by default (each is a whole engraving); PROPTEST_CASES=N for more.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::whole_job_config(6))]
 
     /// Fill (the default strategy) with every placement.
     #[test]
     fn every_map_refuses_clearly_or_passes_its_checks(
         text in text(),
-        egg in egg(),
+        egg in common::egg(),
         tool in tool(),
         depth in 0.05f64..0.5,
         height in 1.5f64..4.0,
@@ -346,14 +335,9 @@ proptest! {
     #[test]
     fn every_strategy_and_map_refuses_clearly_or_passes(
         text in text(),
-        egg in egg(),
+        egg in common::egg(),
         tool in tool(),
-        strategy in prop_oneof![
-            Just(Cut::Outline),
-            Just(Cut::Fill),
-            Just(Cut::VCarve),
-            Just(Cut::Centerline),
-        ],
+        strategy in common::strategy(),
         v_tool in v_tool(),
         inside in any::<bool>(),
         offset_fill in any::<bool>(),

@@ -307,6 +307,18 @@ mod tests {
     use crate::machine::XyzacTrt;
     use crate::plan::{plan_program, PlanOptions};
 
+    /// A straight cutting block to `target`.
+    fn block(target: Joints, feed: Feed) -> crate::program::MachineMove {
+        crate::program::MachineMove {
+            target,
+            path: Path::Linear,
+            feed,
+            line: None,
+            comment: None,
+            cutting: true,
+        }
+    }
+
     #[test]
     fn sampled_motion_passes_through_the_planned_poses() {
         let m = XyzacTrt::preset();
@@ -382,14 +394,6 @@ mod tests {
         let mut b = a;
         b.set(Axis::X, 30.0);
         b.set(Axis::A, 40f64.to_radians());
-        let block = |target: Joints, feed: Feed| crate::program::MachineMove {
-            target,
-            path: Path::Linear,
-            feed,
-            line: None,
-            comment: None,
-            cutting: true,
-        };
         let program = MachineProgram {
             mode: ControlMode::Joint,
             moves: vec![block(a, Feed::Rapid), block(b, Feed::UnitsPerMinute(60.0))],
@@ -427,14 +431,6 @@ mod tests {
             "{a:?} {b:?}"
         );
         for mode in [ControlMode::Tcp, ControlMode::Joint] {
-            let block = |target: Joints, feed: Feed| crate::program::MachineMove {
-                target,
-                path: Path::Linear,
-                feed,
-                line: None,
-                comment: None,
-                cutting: true,
-            };
             let program = MachineProgram {
                 mode,
                 moves: vec![block(a, Feed::Rapid), block(b, Feed::UnitsPerMinute(60.0))],
