@@ -96,10 +96,7 @@ pub fn lean_toolpath(
     let mut max_overrun_move = None;
     let mut previous = None;
     for (index, m) in out.moves.iter_mut().enumerate() {
-        let context = match &m.label {
-            Some(l) => format!("move {} ({l})", index + 1),
-            None => format!("move {}", index + 1),
-        };
+        let context = crate::plan::move_context(index, m);
         let joints = machine.inverse(&m.pose, previous.as_ref(), &context)?;
         let held = machine.tool_axis(&joints);
         previous = Some(joints);

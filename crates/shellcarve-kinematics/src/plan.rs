@@ -104,6 +104,14 @@ pub struct PlannedProgram {
     pub feed_limited_moves: Vec<usize>,
 }
 
+/// How errors name toolpath move `index` (0-based): `move N (label)`, 1-based.
+pub(crate) fn move_context(index: usize, m: &shellcarve_core::Move) -> String {
+    match &m.label {
+        Some(l) => format!("move {} ({l})", index + 1),
+        None => format!("move {}", index + 1),
+    }
+}
+
 /// Turns a toolpath into a machine program for `machine`.
 ///
 /// Every pose is solved with [`Machine::inverse`] (branch inside the limits nearest
@@ -156,10 +164,7 @@ pub fn plan_program(
     let mut max_dev: f64 = 0.0;
     let mut timed: Vec<crate::timing::TimedBlock> = Vec::with_capacity(toolpath.moves.len());
     for (index, m) in toolpath.moves.iter().enumerate() {
-        let context = match &m.label {
-            Some(l) => format!("move {} ({l})", index + 1),
-            None => format!("move {}", index + 1),
-        };
+        let context = move_context(index, m);
         if m.kind.is_feed() && !(m.feed.is_finite() && m.feed > 0.0) {
             return Err(KinematicsError::InvalidParameter {
                 name: format!("feed of {context}"),
